@@ -1,0 +1,1 @@
+package io.chameleon.app; public class Main { public static void main(String[] a){} }

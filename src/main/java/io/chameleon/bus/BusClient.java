@@ -1,0 +1,62 @@
+package io.chameleon.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Request/reply over the event bus with an explicit timeout, mapping bus failures to
+ * {@link Failure}: no handler or a timeout means the backend is unavailable (503); a recipient
+ * failure keeps its code when it is an HTTP-like status.
+ */
+public final class BusClient {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public BusClient(Vertx vertx, long timeoutMillis) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+  }
+
+  public Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
+      .map(Message::body)
+      .recover(err -> Future.failedFuture(toFailure(address, err)));
+  }
+
+  /** Maps any bus error to a {@link Failure}; exposed for callers that build their own requests. */
+  public static Failure toFailure(String address, Throwable err) {
+    if (err instanceof Failure failure) {
+      return failure;
+    }
+    if (err instanceof ReplyException reply) {
+      switch (reply.failureType()) {
+        case RECIPIENT_FAILURE:
+          int code = reply.failureCode();
+          if (code >= 400 && code <= 599) {
+            return new Failure(code, reply.getMessage());
+          }
+          return new Failure(500, "internal error");
+        case TIMEOUT:
+          return Failure.unavailable("backend " + address + " did not answer in time");
+        case NO_HANDLERS:
+        default:
+          return Failure.unavailable("backend " + address + " is not available");
+      }
+    }
+    return new Failure(500, "internal error");
+  }
+
+  /** Replies to a bus message with the failure's status, or 500 for anything unexpected. */
+  public static void fail(Message<?> message, Throwable err) {
+    if (err instanceof Failure failure) {
+      message.fail(failure.status(), failure.getMessage());
+    } else {
+      message.fail(500, "internal error");
+    }
+  }
+}
