@@ -1,1 +1,161 @@
-package io.chameleon.app; public class Main { public static void main(String[] a){} }
+package io.chameleon.app;
+
+import io.chameleon.app.Settings.ConfigException;
+import io.chameleon.bus.Role;
+import io.chameleon.gateway.JwtKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code run} starts a node, {@code token} mints a pilot token. */
+@Command(name = "chameleon", mixinStandardHelpOptions = true,
+  description = "Human-in-the-loop control plane for automated workflows.",
+  subcommands = {Main.Run.class, Main.Token.class})
+public final class Main {
+
+  /** Where the configuration file is looked for unless --config or CHAMELEON_CONFIG says otherwise. */
+  static final String DEFAULT_CONFIG = "conf/config.json";
+
+  public static void main(String[] args) {
+    int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command; returns its exit code (the {@code run} command returns once the node is up). */
+  public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out).setErr(err);
+    cli.getSubcommands().values().forEach(sub -> {
+      ((WithEnv) sub.getCommand()).env = env;
+      sub.setOut(out).setErr(err);
+    });
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("chameleon: " + (e instanceof ConfigException ? "configuration error: " : "") + e.getMessage());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  /** Options every command shares: where the configuration comes from. */
+  abstract static class WithEnv {
+    Map<String, String> env = System.getenv();
+
+    @Option(names = "--config", description = "configuration file (default: $CHAMELEON_CONFIG or " + DEFAULT_CONFIG + ")")
+    Path config;
+
+    JsonObject settings() {
+      Path file = config != null ? config : Path.of(env.getOrDefault("CHAMELEON_CONFIG", DEFAULT_CONFIG));
+      if (config != null && !Files.exists(config)) {
+        throw new ConfigException("--config: " + config + " does not exist");
+      }
+      return Chameleon.prepare(Settings.load(file, env));
+    }
+  }
+
+  @Command(name = "run", description = "Start a node with the configured verticles (the embedded default: all of them).")
+  static final class Run extends WithEnv implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      JsonObject settings = settings();
+      Vertx vertx = Chameleon.createVertx();
+      CompletableFuture<Chameleon> started = Chameleon.deploy(vertx, settings).toCompletionStage().toCompletableFuture();
+      try {
+        Chameleon node = started.get();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            node.undeploy().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get();
+          } catch (Exception ignored) {
+            // exiting anyway
+          }
+        }, "chameleon-shutdown"));
+        return 0;
+      } catch (java.util.concurrent.ExecutionException e) {
+        vertx.close();
+        throw new IllegalStateException("start failed: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+
+  @Command(name = "token", description = "Mint a pilot JWT with the server's key configuration.")
+  static final class Token extends WithEnv implements Callable<Integer> {
+    private static final Pattern TTL = Pattern.compile("(\\d{1,9})([smhd]?)");
+
+    @Option(names = "--sub", required = true, description = "pilot id (the token's sub)")
+    String sub;
+
+    @Option(names = "--role", required = true, description = "ADMIN, OPERATOR or VIEWER")
+    String role;
+
+    @Option(names = "--ttl", defaultValue = "60m", description = "lifetime: 90s, 60m, 8h, 1d (default ${DEFAULT-VALUE})")
+    String ttl;
+
+    @Option(names = "--private-key", description = "PEM private key file, for RS256/ES256")
+    Path privateKey;
+
+    @Override
+    public Integer call() throws IOException {
+      if (sub.isBlank()) {
+        throw new IllegalArgumentException("--sub must not be empty");
+      }
+      if (Role.parse(role).isEmpty()) {
+        throw new IllegalArgumentException("--role must be ADMIN, OPERATOR or VIEWER, got '" + role + "'");
+      }
+      JsonObject auth = settings().getJsonObject("auth");
+      long seconds = ttlSeconds(ttl);
+      if (seconds > auth.getInteger("max_lifetime_seconds")) {
+        throw new IllegalArgumentException("--ttl " + ttl + " exceeds auth.max_lifetime_seconds ("
+          + auth.getInteger("max_lifetime_seconds") + " s): the server would refuse the token");
+      }
+      String algorithm = auth.getString("algorithm");
+      String key;
+      if ("HS256".equals(algorithm)) {
+        key = auth.getString("secret");
+      } else if (privateKey != null) {
+        key = Files.readString(privateKey);
+      } else {
+        throw new IllegalArgumentException("auth.algorithm is " + algorithm + ": pass --private-key <PEM file>");
+      }
+      Vertx vertx = Vertx.vertx();
+      try {
+        spec().commandLine().getOut().println(JwtKeys.mint(JwtKeys.signer(vertx, algorithm, key), algorithm, sub, role, seconds));
+      } finally {
+        vertx.close();
+      }
+      return 0;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private CommandLine.Model.CommandSpec spec() {
+      return spec;
+    }
+
+    static long ttlSeconds(String text) {
+      Matcher m = TTL.matcher(text.trim());
+      if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        throw new IllegalArgumentException("--ttl must look like 90s, 60m, 8h or 1d, got '" + text + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "m" -> n * 60;
+        case "h" -> n * 3600;
+        case "d" -> n * 86400;
+        default -> n;
+      };
+    }
+  }
+}

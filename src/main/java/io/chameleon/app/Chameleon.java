@@ -1,0 +1,146 @@
+package io.chameleon.app;
+
+import io.chameleon.app.Settings.ConfigException;
+import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.gateway.GatewayVerticle;
+import io.chameleon.guardian.GuardianVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of Chameleon: the verticles this node runs, deployed in dependency order (the
+ * broadcaster first, since the others rebuild their state from the event log; the gateway last,
+ * so the port opens only when everything behind it is ready).
+ */
+public final class Chameleon {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Chameleon.class);
+
+  private final Vertx vertx;
+  private final List<String> deployments;
+  private final List<GatewayVerticle> gateways;
+
+  private Chameleon(Vertx vertx, List<String> deployments, List<GatewayVerticle> gateways) {
+    this.vertx = vertx;
+    this.deployments = deployments;
+    this.gateways = gateways;
+  }
+
+  /** A Vert.x instance with Micrometer metrics behind a Prometheus registry. */
+  public static Vertx createVertx() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return Vertx.builder()
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+      .withMetrics(new MicrometerMetricsFactory(registry))
+      .build();
+  }
+
+  /**
+   * Completes the configuration from the data directory (generated secret, PEM files) and checks
+   * what only the file system can tell; throws {@link ConfigException} naming the key.
+   */
+  public static JsonObject prepare(JsonObject config) {
+    JsonObject resolved = config.copy();
+    Path dataDir = Path.of(resolved.getJsonObject("data").getString("dir"));
+    try {
+      JwtSecret.createDataDir(dataDir);
+    } catch (IOException e) {
+      throw new ConfigException("data.dir: cannot create " + dataDir + " (" + e.getMessage() + ")");
+    }
+    JsonObject auth = resolved.getJsonObject("auth");
+    if ("HS256".equals(auth.getString("algorithm"))) {
+      auth.put("secret", JwtSecret.resolve(auth.getString("secret"), dataDir));
+    } else {
+      String keyFile = auth.getString("public_key_file");
+      if (auth.getString("public_key") == null && keyFile != null) {
+        try {
+          auth.put("public_key", Files.readString(Path.of(keyFile)));
+        } catch (IOException e) {
+          throw new ConfigException("auth.public_key_file: cannot read " + keyFile);
+        }
+      }
+      String pem = auth.getString("public_key");
+      if (pem == null || !pem.contains("-----BEGIN PUBLIC KEY-----")) {
+        throw new ConfigException("auth.public_key: " + auth.getString("algorithm")
+          + " needs a PEM public key (auth.public_key or auth.public_key_file)");
+      }
+    }
+    return resolved;
+  }
+
+  /** Deploys the enabled verticles over a prepared configuration. */
+  public static Future<Chameleon> deploy(Vertx vertx, JsonObject config) {
+    JsonObject verticles = config.getJsonObject("verticles");
+    List<String> ids = new CopyOnWriteArrayList<>();
+    List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    chain = step(chain, vertx, config, verticles, "broadcaster", BroadcasterVerticle::new, ids);
+    chain = step(chain, vertx, config, verticles, "guardian", GuardianVerticle::new, ids);
+    chain = step(chain, vertx, config, verticles, "gateway", () -> {
+      GatewayVerticle gateway = new GatewayVerticle();
+      gateways.add(gateway);
+      return gateway;
+    }, ids);
+    Chameleon node = new Chameleon(vertx, ids, gateways);
+    return chain.map(node).recover(err -> node.undeploy().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private static Future<Void> step(Future<Void> previous, Vertx vertx, JsonObject config, JsonObject verticles,
+                                   String name, Supplier<io.vertx.core.Deployable> factory, List<String> ids) {
+    JsonObject settings = verticles.getJsonObject(name);
+    if (!settings.getBoolean("enabled")) {
+      return previous;
+    }
+    DeploymentOptions options = new DeploymentOptions().setConfig(config).setInstances(settings.getInteger("instances"));
+    return previous
+      .compose(v -> vertx.deployVerticle(factory, options))
+      .onSuccess(id -> {
+        ids.add(id);
+        LOG.info("deployed [verticle: {}, instances: {}]", name, settings.getInteger("instances"));
+      })
+      .mapEmpty();
+  }
+
+  /** The HTTP port the gateway bound (the configured one, or the free one picked for port 0). */
+  public int httpPort() {
+    if (gateways.isEmpty()) {
+      throw new IllegalStateException("the gateway is not deployed on this node");
+    }
+    return gateways.get(0).actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Undeploys in reverse order: the gateway stops taking requests before the log closes. */
+  public Future<Void> undeploy() {
+    List<String> reversed = new ArrayList<>(deployments);
+    java.util.Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) {
+      chain = chain.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return chain.onComplete(v -> deployments.clear());
+  }
+}

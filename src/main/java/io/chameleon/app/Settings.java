@@ -1,0 +1,191 @@
+package io.chameleon.app;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Every configuration key Chameleon reads: its type, default, environment variable and check.
+ * {@code conf/config.json} is read first, then each {@code CHAMELEON_<KEY>} variable overrides
+ * it (the key upper-cased, dots and dashes as underscores). A bad value stops the start with a
+ * {@link ConfigException} that names the key.
+ */
+public final class Settings {
+
+  enum Type { STRING, INT, BOOL, STRING_LIST }
+
+  /** One documented key. */
+  record Key(String path, Type type, Object defaultValue, Predicate<Object> check, String rule, String doc) {
+    String envName() {
+      return "CHAMELEON_" + path.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+  }
+
+  public static final Set<String> VERTICLES = Set.of("gateway", "guardian", "broadcaster");
+
+  static final List<Key> KEYS = List.of(
+    key("http.host", Type.STRING, "127.0.0.1", nonEmpty(), "a host name or address", "address the HTTP server binds"),
+    key("http.port", Type.INT, 8080, range(0, 65535), "0..65535 (0 = any free port)", "HTTP port"),
+    key("data.dir", Type.STRING, "./data", nonEmpty(), "a directory path", "where the event log and the generated JWT secret live"),
+    key("auth.algorithm", Type.STRING, "HS256", oneOf("HS256", "RS256", "ES256"), "HS256, RS256 or ES256", "JWT signature algorithm"),
+    key("auth.secret", Type.STRING, null, s -> true, "at least 32 bytes, not a well-known default", "HS256 secret; unset = a random 256-bit secret generated into the data dir"),
+    key("auth.public_key", Type.STRING, null, s -> true, "a PEM public key", "RS256/ES256 public key (PEM text)"),
+    key("auth.public_key_file", Type.STRING, null, s -> true, "a readable PEM file", "RS256/ES256 public key file"),
+    key("auth.issuer", Type.STRING, null, s -> true, "a string", "required `iss` claim, when set"),
+    key("auth.audience", Type.STRING, null, s -> true, "a string", "required `aud` claim, when set"),
+    key("auth.leeway_seconds", Type.INT, 30, range(0, 60), "0..60", "clock skew allowed on exp/nbf/iat"),
+    key("auth.max_lifetime_seconds", Type.INT, 86400, range(1, 31_536_000), "1..31536000", "longest token lifetime accepted (exp - iat)"),
+    key("events.backend", Type.STRING, "file", oneOf("file"), "file", "audit event log backend"),
+    key("events.file", Type.STRING, null, s -> true, "a file path", "JSON Lines event log; default <data.dir>/events.jsonl"),
+    key("metrics.public", Type.BOOL, true, s -> true, "true or false", "false = GET /metrics needs a VIEWER token"),
+    key("bus.timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "event-bus request timeout; past it the caller gets 503"),
+    key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
+    key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),
+    key("verticles.guardian.enabled", Type.BOOL, true, s -> true, "true or false", "run the guardian evaluator on this node"),
+    key("verticles.guardian.instances", Type.INT, 1, range(1, 64), "1..64", "guardian evaluator instances"),
+    key("verticles.broadcaster.enabled", Type.BOOL, true, s -> true, "true or false", "run the broadcaster (event log) on this node"),
+    key("verticles.broadcaster.instances", Type.INT, 1, range(1, 1), "1 (one writer per log)", "broadcaster instances")
+  );
+
+  private Settings() {
+  }
+
+  /** Reads the file (absent is fine: defaults apply), applies env overrides, validates. */
+  public static JsonObject load(Path file, Map<String, String> env) {
+    JsonObject fromFile = new JsonObject();
+    if (file != null && Files.exists(file)) {
+      try {
+        fromFile = new JsonObject(Files.readString(file));
+      } catch (IOException | DecodeException e) {
+        throw new ConfigException(file + ": not a readable JSON object (" + e.getMessage() + ")");
+      }
+    }
+    return resolve(fromFile, env);
+  }
+
+  /** Validates a nested config object plus env overrides into a complete, typed config. */
+  public static JsonObject resolve(JsonObject given, Map<String, String> env) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    flatten("", given, flat);
+    List<String> unknown = new ArrayList<>();
+    for (String path : flat.keySet()) {
+      if (KEYS.stream().noneMatch(k -> k.path().equals(path))) {
+        unknown.add(path);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(unknown.get(0) + ": unknown configuration key");
+    }
+    JsonObject out = new JsonObject();
+    for (Key key : KEYS) {
+      Object value = flat.containsKey(key.path()) ? flat.get(key.path()) : key.defaultValue();
+      String fromEnv = env.get(key.envName());
+      if (fromEnv != null) {
+        value = parseEnv(key, fromEnv);
+      } else {
+        value = checkType(key, value);
+      }
+      if (value != null && !key.check().test(value)) {
+        throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + value);
+      }
+      put(out, key.path(), value);
+    }
+    if (out.getJsonObject("events").getString("file") == null) {
+      out.getJsonObject("events").put("file",
+        Path.of(out.getJsonObject("data").getString("dir"), "events.jsonl").toString());
+    }
+    return out;
+  }
+
+  private static Object parseEnv(Key key, String raw) {
+    try {
+      return switch (key.type()) {
+        case STRING -> raw;
+        case INT -> Integer.parseInt(raw.trim());
+        case BOOL -> {
+          if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException();
+          }
+          yield Boolean.parseBoolean(raw);
+        }
+        case STRING_LIST -> new JsonArray(List.of(raw.split(",")));
+      };
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + raw + "'");
+    }
+  }
+
+  private static Object checkType(Key key, Object value) {
+    if (value == null) {
+      return null;
+    }
+    boolean ok = switch (key.type()) {
+      case STRING -> value instanceof String;
+      case INT -> value instanceof Integer || value instanceof Long l && l == l.intValue();
+      case BOOL -> value instanceof Boolean;
+      case STRING_LIST -> value instanceof JsonArray;
+    };
+    if (!ok) {
+      throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + value);
+    }
+    return value instanceof Long l ? Integer.valueOf(l.intValue()) : value;
+  }
+
+  private static void flatten(String prefix, JsonObject obj, Map<String, Object> out) {
+    for (String name : obj.fieldNames()) {
+      Object value = obj.getValue(name);
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      if (value instanceof JsonObject nested) {
+        flatten(path, nested, out);
+      } else {
+        out.put(path, value);
+      }
+    }
+  }
+
+  private static void put(JsonObject root, String path, Object value) {
+    String[] parts = path.split("\\.");
+    JsonObject node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject next = node.getJsonObject(parts[i]);
+      if (next == null) {
+        next = new JsonObject();
+        node.put(parts[i], next);
+      }
+      node = next;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  private static Key key(String path, Type type, Object def, Predicate<Object> check, String rule, String doc) {
+    return new Key(path, type, def, check, rule, doc);
+  }
+
+  private static Predicate<Object> range(int min, int max) {
+    return v -> v instanceof Integer i && i >= min && i <= max;
+  }
+
+  private static Predicate<Object> nonEmpty() {
+    return v -> v instanceof String s && !s.isBlank();
+  }
+
+  private static Predicate<Object> oneOf(String... values) {
+    return v -> List.of(values).contains(v);
+  }
+
+  /** A configuration error; its message starts with the key it is about. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

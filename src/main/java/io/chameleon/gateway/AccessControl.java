@@ -1,0 +1,122 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.bus.Role;
+import io.chameleon.gateway.TokenRules.AuthFailure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.backends.BackendRegistries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authentication (bearer JWT → {@link Pilot}) and authorisation (the pilot's role against the
+ * {@link Endpoint} table). Every decision is logged on the {@code chameleon.access} logger with the
+ * pilot, role, method and path — never the token — and every 403 becomes a
+ * {@code pilot_auth_denied} event. 401s are only logged, so nobody can flood the audit log.
+ */
+final class AccessControl {
+
+  static final String PILOT = "chameleon.pilot";
+  private static final Logger ACCESS = LoggerFactory.getLogger("chameleon.access");
+
+  private final JWTAuth jwt;
+  private final TokenRules rules;
+  private final BusClient bus;
+  private final Counter allowed;
+  private final Counter unauthenticated;
+  private final Counter forbidden;
+
+  AccessControl(JWTAuth jwt, TokenRules rules, BusClient bus) {
+    this.jwt = jwt;
+    this.rules = rules;
+    this.bus = bus;
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    this.allowed = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "allowed");
+    this.unauthenticated = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "unauthenticated");
+    this.forbidden = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "forbidden");
+  }
+
+  /** Routing step: a valid bearer token, or 401 with {@code WWW-Authenticate}. */
+  void authenticate(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      deny401(ctx, "missing bearer token", false);
+      return;
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      deny401(ctx, "malformed Authorization header", true);
+      return;
+    }
+    String token = header.substring(7).trim();
+    Pilot pilot;
+    try {
+      pilot = rules.check(token, System.currentTimeMillis() / 1000);
+    } catch (AuthFailure e) {
+      deny401(ctx, e.getMessage(), true);
+      return;
+    }
+    jwt.authenticate(new TokenCredentials(token)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.put(PILOT, pilot);
+        ctx.next();
+      } else {
+        deny401(ctx, "invalid token", true);
+      }
+    });
+  }
+
+  /** Routing step for one endpoint: the pilot's role must reach the endpoint's least role. */
+  Handler<RoutingContext> authorize(Role required) {
+    return ctx -> {
+      Pilot pilot = ctx.get(PILOT);
+      if (pilot.role().atLeast(required)) {
+        ACCESS.info("allow [pilot: {}, role: {}, method: {}, path: {}]",
+          pilot.id(), pilot.role(), ctx.request().method(), ctx.request().path());
+        increment(allowed);
+        ctx.next();
+        return;
+      }
+      String message = "requires role " + required + ", pilot has " + pilot.role();
+      ACCESS.info("deny 403 [pilot: {}, role: {}, method: {}, path: {}, required: {}]",
+        pilot.id(), pilot.role(), ctx.request().method(), ctx.request().path(), required);
+      increment(forbidden);
+      JsonObject payload = new JsonObject()
+        .put("pilot_id", pilot.id())
+        .put("role", pilot.role().name())
+        .put("required_role", required.name())
+        .put("method", ctx.request().method().name())
+        .put("path", ctx.request().path());
+      JsonObject denied = new JsonObject().put("event_type", "pilot_auth_denied").put("payload", payload);
+      // Answer only once the denial is on record (or the log said it cannot take it).
+      bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", new JsonArray().add(denied)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            ACCESS.warn("pilot_auth_denied not recorded [pilot: {}, cause: {}]", pilot.id(), ar.cause().getMessage());
+          }
+          ctx.fail(new Failure(403, message));
+        });
+    };
+  }
+
+  private void deny401(RoutingContext ctx, String why, boolean tokenSent) {
+    ACCESS.info("deny 401 [method: {}, path: {}, why: {}]", ctx.request().method(), ctx.request().path(), why);
+    increment(unauthenticated);
+    ctx.response().putHeader("WWW-Authenticate", tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
+    ctx.fail(new Failure(401, tokenSent ? "invalid token: " + why : why));
+  }
+
+  private static void increment(Counter counter) {
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+}

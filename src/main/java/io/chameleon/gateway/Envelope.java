@@ -1,0 +1,43 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/** Writes the SPEC §1 response envelope: {@code {success, data}} or {@code {success, error}}. */
+final class Envelope {
+
+  private Envelope() {
+  }
+
+  static Future<Void> ok(RoutingContext ctx, int status, Object data) {
+    return json(ctx.response().setStatusCode(status), new JsonObject().put("success", true).put("data", data));
+  }
+
+  /** Answers 200 with {@code data(result)}, or passes the failure to the failure handler. */
+  static <T> void reply(RoutingContext ctx, Future<T> result, Function<T, Object> data) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ok(ctx, 200, data.apply(ar.result()));
+      }
+    });
+  }
+
+  static Future<Void> error(RoutingContext ctx, Failure failure) {
+    JsonObject error = new JsonObject().put("code", failure.code()).put("message", failure.getMessage());
+    return json(ctx.response().setStatusCode(failure.status()),
+      new JsonObject().put("success", false).put("error", error));
+  }
+
+  private static Future<Void> json(HttpServerResponse response, JsonObject body) {
+    return response
+      .putHeader("Content-Type", "application/json")
+      .putHeader("Cache-Control", "no-store")
+      .end(body.toBuffer());
+  }
+}

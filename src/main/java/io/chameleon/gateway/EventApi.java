@@ -1,0 +1,29 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** HTTP ↔ bus for reading and verifying the audit event stream (SPEC §6). */
+final class EventApi {
+
+  private final BusClient bus;
+
+  EventApi(BusClient bus) {
+    this.bus = bus;
+  }
+
+  void list(RoutingContext ctx) {
+    String after = ctx.queryParams().get("after");
+    JsonObject request = new JsonObject()
+      .put("after", after == null ? "0-0" : Ids.eventId(after, "after"))
+      .put("count", Ids.intParam(ctx.queryParams().get("count"), "count", 1, 1000, 100));
+    Envelope.reply(ctx, bus.request(Addresses.EVENTS_READ, request),
+      page -> new JsonObject().put("events", page.getJsonArray("events")));
+  }
+
+  void verify(RoutingContext ctx) {
+    Envelope.reply(ctx, bus.request(Addresses.EVENTS_VERIFY, new JsonObject()), report -> report);
+  }
+}

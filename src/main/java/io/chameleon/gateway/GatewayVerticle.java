@@ -1,0 +1,119 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auth gateway: the HTTP server. Each request passes, in order, authentication (401), the
+ * endpoint's role from {@link Endpoint} (403), the body checks (413/415/400), then a handler that
+ * only translates HTTP to an event-bus request and the reply back to the envelope.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    JsonObject http = config.getJsonObject("http");
+    JsonObject auth = config.getJsonObject("auth");
+    long timeout = config.getJsonObject("bus").getInteger("timeout_ms");
+    BusClient bus = new BusClient(vertx, timeout);
+
+    TokenRules rules = new TokenRules(new TokenRules.Policy(auth.getString("algorithm"),
+      auth.getInteger("leeway_seconds"), auth.getInteger("max_lifetime_seconds"),
+      auth.getString("issuer"), auth.getString("audience")));
+    AccessControl access = new AccessControl(JwtKeys.verifier(vertx, auth), rules, bus);
+    boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
+
+    Map<Endpoint, Handler<RoutingContext>> handlers = handlers(bus, new BusClient(vertx, Math.min(timeout, 1000)));
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    router.route("/api/*").handler(access::authenticate);
+    if (!metricsPublic) {
+      router.route(Endpoint.METRICS.path).handler(access::authenticate);
+    }
+    for (Endpoint endpoint : Endpoint.values()) {
+      Route route = router.route(endpoint.method, endpoint.path);
+      if (endpoint.minRole != null) {
+        route.handler(access.authorize(endpoint.minRole));
+      } else if (endpoint == Endpoint.METRICS && !metricsPublic) {
+        route.handler(access.authorize(Role.VIEWER));
+      }
+      if (endpoint.readsBody) {
+        route.handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES)).handler(JsonBodies::parse);
+      }
+      route.handler(handlers.get(endpoint));
+    }
+    router.route().failureHandler(FailureResponses::handle);
+    router.errorHandler(404, FailureResponses::handle);
+    router.errorHandler(405, FailureResponses::handle);
+
+    HttpServerOptions options = new HttpServerOptions()
+      .setHost(http.getString("host"))
+      .setPort(http.getInteger("port"))
+      .setMaxHeaderSize(8 * 1024)
+      .setMaxInitialLineLength(16 * 1024);
+    return vertx.createHttpServer(options)
+      .requestHandler(router)
+      .listen()
+      .onSuccess(s -> {
+        server = s;
+        LOG.info("gateway listening [host: {}, port: {}]", http.getString("host"), s.actualPort());
+      });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static Map<Endpoint, Handler<RoutingContext>> handlers(BusClient bus, BusClient healthBus) {
+    GuardianApi guardians = new GuardianApi(bus);
+    EventApi events = new EventApi(bus);
+    Map<Endpoint, Handler<RoutingContext>> handlers = new EnumMap<>(Endpoint.class);
+    handlers.put(Endpoint.HEALTH, new HealthApi(healthBus)::health);
+    handlers.put(Endpoint.METRICS, metrics());
+    handlers.put(Endpoint.EVENTS_LIST, events::list);
+    handlers.put(Endpoint.EVENTS_VERIFY, events::verify);
+    handlers.put(Endpoint.GUARDIANS_EVALUATE, guardians::evaluate);
+    handlers.put(Endpoint.GUARDIANS_LIST, guardians::list);
+    handlers.put(Endpoint.GUARDIANS_GET, guardians::get);
+    handlers.put(Endpoint.GUARDIANS_PUT, guardians::put);
+    handlers.put(Endpoint.GUARDIANS_DELETE, guardians::delete);
+    for (Endpoint endpoint : Endpoint.values()) {
+      if (!handlers.containsKey(endpoint)) {
+        throw new IllegalStateException("no handler for " + endpoint);
+      }
+    }
+    return handlers;
+  }
+
+  private static Handler<RoutingContext> metrics() {
+    if (BackendRegistries.getDefaultNow() == null) {
+      return ctx -> ctx.fail(new io.chameleon.bus.Failure(503, "metrics are not enabled"));
+    }
+    return PrometheusScrapingHandler.create();
+  }
+}

@@ -1,0 +1,44 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /health}: liveness (this process answers) and readiness (each backend answers its
+ * status address in time). 200 when ready, 503 when not, with each backend's state either way.
+ */
+final class HealthApi {
+
+  private static final Map<String, String> BACKENDS = new LinkedHashMap<>();
+
+  static {
+    BACKENDS.put("event_log", Addresses.EVENTS_STATUS);
+    BACKENDS.put("guardian_evaluator", Addresses.GUARDIAN_STATUS);
+  }
+
+  private final BusClient bus;
+
+  HealthApi(BusClient bus) {
+    this.bus = bus;
+  }
+
+  void health(RoutingContext ctx) {
+    JsonObject backends = new JsonObject();
+    Future<?>[] checks = BACKENDS.entrySet().stream()
+      .map(e -> bus.request(e.getValue(), new JsonObject())
+        .map(status -> status.getString("status", "UP"))
+        .otherwise("DOWN")
+        .onSuccess(state -> backends.put(e.getKey(), new JsonObject().put("status", state))))
+      .toArray(Future[]::new);
+    Future.join(java.util.List.of(checks)).onComplete(done -> {
+      boolean ready = backends.stream().allMatch(e -> "UP".equals(((JsonObject) e.getValue()).getString("status")));
+      JsonObject data = new JsonObject().put("live", true).put("ready", ready).put("backends", backends);
+      Envelope.ok(ctx, ready ? 200 : 503, data);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+package io.chameleon.gateway;
+
+import io.chameleon.bus.Failure;
+import io.chameleon.bus.StrictJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * Request bodies: only {@code application/json} (415 otherwise), parsed with {@link StrictJson}
+ * (400 on malformed input), an empty body read as {@code {}}, and unknown fields refused by the
+ * handlers that name their fields. The 64 KiB limit itself is the BodyHandler's (413).
+ */
+final class JsonBodies {
+
+  static final int LIMIT_BYTES = 64 * 1024;
+  private static final String BODY = "chameleon.body";
+
+  private JsonBodies() {
+  }
+
+  /** Routing step after BodyHandler: checks the media type and parses the body once. */
+  static void parse(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    if (raw == null || raw.length() == 0) {
+      ctx.put(BODY, new JsonObject());
+      ctx.next();
+      return;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      ctx.fail(new Failure(415, "the body must be application/json"));
+      return;
+    }
+    ctx.put(BODY, new JsonObject(StrictJson.parseObject(raw.getBytes())));
+    ctx.next();
+  }
+
+  static JsonObject body(RoutingContext ctx) {
+    return ctx.get(BODY);
+  }
+
+  /** The body, refusing any field not named. */
+  static JsonObject body(RoutingContext ctx, Set<String> allowed) {
+    JsonObject body = body(ctx);
+    for (String field : body.fieldNames()) {
+      if (!allowed.contains(field)) {
+        throw Failure.badRequest("unknown field '" + field + "'");
+      }
+    }
+    return body;
+  }
+}
