@@ -1,0 +1,119 @@
+package io.chameleon.broadcast;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit stream's actor (SPEC §6): owns the {@link EventLog}, answers {@code events.append},
+ * {@code events.read}, {@code events.verify} and {@code events.status}, and publishes every durably
+ * appended event on {@code events.appended}, in order. Config:
+ * {@code {events: {backend: "file", file: "<path>"}}}.
+ */
+public final class BroadcasterVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BroadcasterVerticle.class);
+
+  private EventLog log;
+  private EventMetrics metrics;
+
+  @Override
+  public Future<?> start() {
+    try {
+      log = createLog(config().getJsonObject("events", new JsonObject()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    metrics = EventMetrics.fromDefaultRegistry();
+    EventBus bus = vertx.eventBus();
+    return log.open().compose(opened -> Future.all(
+      bus.<JsonObject>consumer(Addresses.EVENTS_APPEND, this::onAppend).completion(),
+      bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
+      bus.<JsonObject>consumer(Addresses.EVENTS_VERIFY, this::onVerify).completion(),
+      bus.<JsonObject>consumer(Addresses.EVENTS_STATUS, this::onStatus).completion()))
+      .onSuccess(v -> LOG.info("[backend: {}, last_id: {}] broadcaster started",
+        log.backend(), log.lastId()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return log == null ? Future.succeededFuture() : log.close();
+  }
+
+  private EventLog createLog(JsonObject config) {
+    String backend = config.getString("backend", "file");
+    if (!"file".equals(backend)) {
+      throw new IllegalArgumentException("events.backend: unknown backend '" + backend
+        + "' (known: file)");
+    }
+    String file = config.getString("file");
+    if (file == null || file.isBlank()) {
+      throw new IllegalArgumentException("events.file: the path of the event log is required");
+    }
+    return new FileEventLog(vertx, Path.of(file));
+  }
+
+  private void onAppend(Message<JsonObject> message) {
+    List<EventDraft> drafts;
+    try {
+      drafts = EventRequests.append(message.body());
+    } catch (Failure failure) {
+      BusClient.fail(message, failure);
+      return;
+    }
+    log.append(drafts)
+      .onComplete(done -> metrics.sync(log))
+      .onSuccess(events -> {
+        JsonArray array = new JsonArray();
+        events.forEach(event -> array.add(event.toJson()));
+        message.reply(new JsonObject().put("events", array));
+        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+      })
+      .onFailure(err -> BusClient.fail(message, err));
+  }
+
+  private void onRead(Message<JsonObject> message) {
+    EventRequests.Read read;
+    try {
+      read = EventRequests.read(message.body());
+    } catch (Failure failure) {
+      BusClient.fail(message, failure);
+      return;
+    }
+    log.read(read.after(), read.count(), read.types())
+      .onSuccess(page -> message.reply(page.toJson()))
+      .onFailure(err -> BusClient.fail(message, err));
+  }
+
+  private void onVerify(Message<JsonObject> message) {
+    log.verify()
+      .onSuccess(report -> {
+        if (!report.ok()) {
+          LOG.warn("[checked: {}, first_bad_id: {}] event chain broken", report.checked(),
+            report.firstBadId());
+        }
+        message.reply(report.toJson());
+      })
+      .onFailure(err -> BusClient.fail(message, err));
+  }
+
+  private void onStatus(Message<JsonObject> message) {
+    message.reply(new JsonObject()
+      .put("backend", log.backend())
+      .put("status", log.available() ? "UP" : "DOWN")
+      .put("events_emitted", log.eventsEmitted())
+      .put("bytes_written", log.bytesWritten())
+      .put("errors", log.errors())
+      .put("last_id", log.lastId()));
+  }
+}

@@ -1,0 +1,67 @@
+package io.chameleon.broadcast;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+
+/**
+ * One immutable record of the audit stream: {@code {id, timestamp, event_type, payload, prev_hash,
+ * hash}}. {@link #toJson()} is both the wire shape and the stored line of the file backend.
+ */
+public record Event(String id, String timestamp, String eventType, JsonObject payload,
+                    String prevHash, String hash) {
+
+  private static final DateTimeFormatter TIMESTAMP =
+    DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  public Event {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(eventType, "event_type");
+    Objects.requireNonNull(payload, "payload");
+    Objects.requireNonNull(prevHash, "prev_hash");
+    Objects.requireNonNull(hash, "hash");
+  }
+
+  /** Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. */
+  public static Event chained(EventId id, EventDraft draft, String prevHash) {
+    String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(id.ms()));
+    JsonObject payload = draft.payload().copy();
+    String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
+    return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
+  }
+
+  public EventId eventId() {
+    return EventId.parse(id);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("id", id)
+      .put("timestamp", timestamp)
+      .put("event_type", eventType)
+      .put("payload", payload)
+      .put("prev_hash", prevHash)
+      .put("hash", hash);
+  }
+
+  /**
+   * Reads an event back.
+   *
+   * @throws IllegalArgumentException when a field is missing, of the wrong type, or the id is
+   *     malformed
+   */
+  public static Event fromJson(JsonObject json) {
+    try {
+      Event event = new Event(json.getString("id"), json.getString("timestamp"),
+        json.getString("event_type"), json.getJsonObject("payload"),
+        json.getString("prev_hash"), json.getString("hash"));
+      EventId.parse(event.id());
+      return event;
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("not an event: " + e.getMessage());
+    }
+  }
+}

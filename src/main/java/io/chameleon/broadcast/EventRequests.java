@@ -1,0 +1,95 @@
+package io.chameleon.broadcast;
+
+import io.chameleon.bus.Failure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks the bodies of {@code events.append} and {@code events.read} and turns them into typed
+ * requests; anything malformed is a 400 {@link Failure} naming the field. No Vert.x runtime needed.
+ */
+public final class EventRequests {
+
+  public static final int MAX_EVENTS_PER_APPEND = 1000;
+  public static final int MAX_EVENT_TYPE_LENGTH = 200;
+  public static final int DEFAULT_COUNT = 100;
+  public static final int MAX_COUNT = 1000;
+
+  /** A checked {@code events.read} body. */
+  public record Read(String after, int count, Set<String> types) {
+  }
+
+  private EventRequests() {
+  }
+
+  /** {@code {events: [{event_type, payload}]}} → drafts. */
+  public static List<EventDraft> append(JsonObject body) {
+    Object events = body == null ? null : body.getValue("events");
+    if (!(events instanceof JsonArray array) || array.isEmpty()) {
+      throw Failure.badRequest("events must be a non-empty array");
+    }
+    if (array.size() > MAX_EVENTS_PER_APPEND) {
+      throw Failure.badRequest("events must hold at most " + MAX_EVENTS_PER_APPEND + " items");
+    }
+    List<EventDraft> drafts = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject item)) {
+        throw Failure.badRequest("events[" + i + "] must be an object");
+      }
+      if (!(item.getValue("event_type") instanceof String type) || type.isBlank()
+        || type.length() > MAX_EVENT_TYPE_LENGTH) {
+        throw Failure.badRequest("events[" + i + "].event_type must be a non-empty string of at most "
+          + MAX_EVENT_TYPE_LENGTH + " characters");
+      }
+      if (!(item.getValue("payload") instanceof JsonObject payload)) {
+        throw Failure.badRequest("events[" + i + "].payload must be an object");
+      }
+      drafts.add(new EventDraft(type, payload));
+    }
+    return drafts;
+  }
+
+  /** {@code {after?, count?, types?}} → a read request. */
+  public static Read read(JsonObject body) {
+    JsonObject json = body == null ? new JsonObject() : body;
+    Object after = json.getValue("after");
+    String afterId = EventId.ZERO.toString();
+    if (after != null) {
+      if (!(after instanceof String text)) {
+        throw Failure.badRequest("after must be an event id <ms>-<seq>");
+      }
+      try {
+        afterId = EventId.parse(text).toString();
+      } catch (IllegalArgumentException e) {
+        throw Failure.badRequest("after must be an event id <ms>-<seq>");
+      }
+    }
+    Object count = json.getValue("count");
+    int n = DEFAULT_COUNT;
+    if (count != null) {
+      if (!(count instanceof Integer || count instanceof Long)
+        || ((Number) count).longValue() < 1 || ((Number) count).longValue() > MAX_COUNT) {
+        throw Failure.badRequest("count must be an integer from 1 to " + MAX_COUNT);
+      }
+      n = ((Number) count).intValue();
+    }
+    Object types = json.getValue("types");
+    Set<String> wanted = new LinkedHashSet<>();
+    if (types != null) {
+      if (!(types instanceof JsonArray array)) {
+        throw Failure.badRequest("types must be an array of event types");
+      }
+      for (Object type : array) {
+        if (!(type instanceof String text) || text.isBlank()) {
+          throw Failure.badRequest("types must be an array of event types");
+        }
+        wanted.add(text);
+      }
+    }
+    return new Read(afterId, n, wanted);
+  }
+}

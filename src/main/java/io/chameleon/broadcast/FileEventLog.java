@@ -1,0 +1,351 @@
+package io.chameleon.broadcast;
+
+import io.chameleon.bus.Failure;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded audit log: JSON Lines, one event per {@code \n}-terminated line, opened for
+ * appending only. Appends are group-committed: while one write and fsync is in flight, later calls
+ * queue and go out together in the next batch; a failed batch is cut back off the file and fails
+ * every call in it, leaving the last id and hash where they were. All file I/O runs on ordered
+ * workers; the state (last id, last hash, offset index, queue) is touched only on the context that
+ * created the log.
+ */
+public final class FileEventLog implements EventLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileEventLog.class);
+
+  private final Path path;
+  private final Context context;
+  private final ArrayDeque<PendingAppend> queue = new ArrayDeque<>();
+
+  private FileChannel writer;
+  private FileChannel reader;
+  private OffsetIndex index = new OffsetIndex();
+  private long size;
+  private EventId lastId = EventId.ZERO;
+  private String lastHash = EventHash.GENESIS;
+  private boolean open;
+  private boolean healthy;
+  private boolean damaged;
+  private boolean writing;
+  private Promise<Void> closing;
+  private long eventsEmitted;
+  private long bytesWritten;
+  private long errors;
+
+  /** One append call waiting for its batch. */
+  private record PendingAppend(List<EventDraft> drafts, Promise<List<Event>> promise) {
+  }
+
+  /** Creates the log on the caller's context (or a new one); call {@link #open()} next. */
+  public FileEventLog(Vertx vertx, Path path) {
+    this.path = path;
+    this.context = vertx.getOrCreateContext();
+  }
+
+  @Override
+  public Future<Void> open() {
+    return onContext(() -> context.executeBlocking(() -> FileLogRecovery.open(path), true)
+      .map(state -> {
+        writer = state.writer();
+        reader = state.reader();
+        index = state.index();
+        size = state.size();
+        lastId = state.lastId();
+        lastHash = state.lastHash();
+        open = true;
+        healthy = true;
+        LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}] event log opened",
+          path, index.size(), lastId, size);
+        return null;
+      }));
+  }
+
+  @Override
+  public Future<List<Event>> append(List<EventDraft> drafts) {
+    List<EventDraft> copy = List.copyOf(drafts);
+    return onContext(() -> {
+      if (!open) {
+        return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
+      }
+      if (damaged) {
+        return Future.failedFuture(
+          Failure.unavailable("event log unavailable: a failed write could not be undone"));
+      }
+      if (copy.isEmpty()) {
+        return Future.succeededFuture(List.of());
+      }
+      Promise<List<Event>> promise = Promise.promise();
+      queue.add(new PendingAppend(copy, promise));
+      if (!writing) {
+        writeBatch();
+      }
+      return promise.future();
+    });
+  }
+
+  /** Chains every queued call onto the current tip and writes them with one write and fsync. */
+  private void writeBatch() {
+    List<PendingAppend> batch = new ArrayList<>(queue);
+    queue.clear();
+    writing = true;
+    long before = size;
+    EventId id = lastId;
+    String hash = lastHash;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<List<Event>> results = new ArrayList<>(batch.size());
+    List<Long> offsets = new ArrayList<>();
+    List<PendingAppend> accepted = new ArrayList<>(batch.size());
+    for (PendingAppend pending : batch) {
+      List<Event> events = new ArrayList<>(pending.drafts().size());
+      List<byte[]> lines = new ArrayList<>(pending.drafts().size());
+      EventId callId = id;
+      String callHash = hash;
+      try {
+        for (EventDraft draft : pending.drafts()) {
+          callId = callId.next(System.currentTimeMillis());
+          Event event = Event.chained(callId, draft, callHash);
+          callHash = event.hash();
+          lines.add((event.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8));
+          events.add(event);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("[error: {}] events cannot be encoded; call rejected",
+          FileLogRecovery.describe(e));
+        pending.promise().fail(Failure.badRequest("events cannot be encoded as canonical JSON"));
+        continue;
+      }
+      for (byte[] line : lines) {
+        offsets.add(before + bytes.size());
+        bytes.writeBytes(line);
+      }
+      id = callId;
+      hash = callHash;
+      accepted.add(pending);
+      results.add(events);
+    }
+    if (accepted.isEmpty()) {
+      batchDone();
+      return;
+    }
+    byte[] data = bytes.toByteArray();
+    context.executeBlocking(() -> writeDurably(data, before), true)
+      .onComplete(written -> {
+        if (written.succeeded()) {
+          committed(accepted, results, offsets, data.length);
+        } else {
+          rejected(accepted, written.cause());
+        }
+        batchDone();
+      });
+  }
+
+  /** Starts the next batch if calls queued meanwhile, or finishes a close that waited. */
+  private void batchDone() {
+    writing = false;
+    if (!queue.isEmpty()) {
+      writeBatch();
+    } else if (closing != null) {
+      closeChannels().onComplete(closing);
+    }
+  }
+
+  /** Worker side: write and fsync, or cut the file back to {@code before} and rethrow. */
+  private Void writeDurably(byte[] data, long before) throws IOException {
+    try {
+      ByteBuffer buffer = ByteBuffer.wrap(data);
+      while (buffer.hasRemaining()) {
+        writer.write(buffer);
+      }
+      writer.force(false);
+      return null;
+    } catch (IOException e) {
+      if (!Files.isRegularFile(path)) {
+        throw e;
+      }
+      try {
+        writer.truncate(before);
+        writer.force(false);
+      } catch (IOException undo) {
+        throw new UndoFailed(e, undo);
+      }
+      throw e;
+    }
+  }
+
+  private void committed(List<PendingAppend> batch, List<List<Event>> results, List<Long> offsets,
+                         int length) {
+    int i = 0;
+    for (List<Event> events : results) {
+      for (Event event : events) {
+        EventId id = event.eventId();
+        index.add(id, offsets.get(i++));
+        lastId = id;
+        lastHash = event.hash();
+      }
+    }
+    size += length;
+    eventsEmitted += offsets.size();
+    bytesWritten += length;
+    healthy = true;
+    for (int b = 0; b < batch.size(); b++) {
+      batch.get(b).promise().complete(results.get(b));
+    }
+  }
+
+  private void rejected(List<PendingAppend> batch, Throwable cause) {
+    errors++;
+    healthy = false;
+    if (cause instanceof UndoFailed) {
+      damaged = true;
+    }
+    String reason = FileLogRecovery.describe(cause);
+    LOG.error("[path: {}, calls: {}, error: {}] event log write failed; nothing kept",
+      path, batch.size(), reason);
+    Failure failure = Failure.unavailable("event log unavailable: " + reason);
+    batch.forEach(pending -> pending.promise().fail(failure));
+  }
+
+  @Override
+  public Future<EventPage> read(String afterId, int count, Set<String> types) {
+    EventId after;
+    try {
+      after = afterId == null ? EventId.ZERO : EventId.parse(afterId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(Failure.badRequest("after: " + e.getMessage()));
+    }
+    if (count < 1) {
+      return Future.failedFuture(Failure.badRequest("count must be at least 1"));
+    }
+    Set<String> wanted = types == null ? Set.of() : Set.copyOf(types);
+    return onContext(() -> {
+      if (!open) {
+        return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
+      }
+      OffsetIndex.Snapshot view = index.snapshot();
+      int start = view.firstAfter(after);
+      if (start >= view.size()) {
+        return Future.succeededFuture(new EventPage(List.of(), after.toString(), false));
+      }
+      PageScan scan = new PageScan(reader, view.offset(start), size, after, count, wanted);
+      return context.executeBlocking(scan::run, true)
+        .recover(err -> Future.failedFuture(unavailable(err)));
+    });
+  }
+
+  @Override
+  public Future<ChainReport> verify() {
+    return onContext(() -> {
+      if (!open) {
+        return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
+      }
+      ChainWalk walk = new ChainWalk(reader, size, index.snapshot(), lastHash);
+      return context.executeBlocking(walk::run, true)
+        .recover(err -> Future.failedFuture(unavailable(err)));
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return onContext(() -> {
+      if (!open) {
+        return Future.succeededFuture();
+      }
+      open = false;
+      healthy = false;
+      if (!writing) {
+        return closeChannels();
+      }
+      closing = Promise.promise();
+      return closing.future();
+    });
+  }
+
+  private Future<Void> closeChannels() {
+    FileChannel w = writer;
+    FileChannel r = reader;
+    return context.executeBlocking(() -> {
+      FileLogRecovery.closeQuietly(w);
+      FileLogRecovery.closeQuietly(r);
+      return null;
+    }, true);
+  }
+
+  @Override
+  public String backend() {
+    return "file";
+  }
+
+  @Override
+  public boolean available() {
+    return open && healthy && !damaged;
+  }
+
+  @Override
+  public String lastId() {
+    return lastId.toString();
+  }
+
+  @Override
+  public long eventsEmitted() {
+    return eventsEmitted;
+  }
+
+  @Override
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  @Override
+  public long errors() {
+    return errors;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  private Failure unavailable(Throwable err) {
+    if (err instanceof Failure failure) {
+      return failure;
+    }
+    LOG.error("[path: {}, error: {}] event log read failed", path, FileLogRecovery.describe(err));
+    return Failure.unavailable("event log unavailable: " + FileLogRecovery.describe(err));
+  }
+
+  /** Runs {@code action} on this log's context, hopping there when called from elsewhere. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
+  /** A failed write whose bytes could not be cut back off the file. */
+  private static final class UndoFailed extends IOException {
+    UndoFailed(IOException write, IOException undo) {
+      super(FileLogRecovery.describe(write) + " (and undo failed: "
+        + FileLogRecovery.describe(undo) + ")", write);
+    }
+  }
+}

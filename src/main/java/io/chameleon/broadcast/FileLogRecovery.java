@@ -1,0 +1,127 @@
+package io.chameleon.broadcast;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a JSON Lines event log and recovers its state: checks the path, creates missing parent
+ * directories, opens the file for appending (never from offset 0), rebuilds the offset index and
+ * the last id and hash, and cuts off a torn last line left by a crash. Blocking: run it on a
+ * worker.
+ */
+final class FileLogRecovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileLogRecovery.class);
+
+  /** What the log knows after opening. */
+  record State(FileChannel writer, FileChannel reader, OffsetIndex index, long size,
+               EventId lastId, String lastHash) {
+  }
+
+  private FileLogRecovery() {
+  }
+
+  static State open(Path path) throws IOException {
+    checkPath(path);
+    FileChannel writer = null;
+    FileChannel reader = null;
+    try {
+      writer = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+      reader = FileChannel.open(path, StandardOpenOption.READ);
+      if (!Files.isRegularFile(path)) {
+        // a device such as /dev/full: nothing to recover, and its size means nothing
+        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS);
+      }
+      return scan(path, writer, reader);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(writer);
+      closeQuietly(reader);
+      throw new IOException("cannot open event log " + path + ": " + describe(e), e);
+    }
+  }
+
+  private static void checkPath(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new IOException("cannot open event log " + path + ": it is a directory");
+    }
+    Path parent = path.toAbsolutePath().getParent();
+    for (Path p = parent; p != null; p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        throw new IOException("cannot open event log " + path + ": " + p + " is not a directory");
+      }
+    }
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new IOException("cannot open event log " + path + ": cannot create " + parent
+        + ": " + describe(e), e);
+    }
+  }
+
+  private static State scan(Path path, FileChannel writer, FileChannel reader) throws IOException {
+    long fileSize = writer.size();
+    OffsetIndex index = new OffsetIndex();
+    EventId lastId = EventId.ZERO;
+    String lastHash = EventHash.GENESIS;
+    long lastLineStart = 0;
+    boolean lastLineGood = true;
+    LineReader lines = new LineReader(reader, 0, fileSize);
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      lastLineStart = lines.lineStart();
+      Event event = lines.terminated() ? parseOrNull(line) : null;
+      lastLineGood = event != null;
+      if (event == null) {
+        continue;
+      }
+      EventId id = event.eventId();
+      if (id.isAfter(lastId)) {
+        index.add(id, lines.lineStart());
+        lastId = id;
+      } else {
+        LOG.warn("[path: {}, id: {}, offset: {}] event id out of order; not indexed",
+          path, id, lines.lineStart());
+      }
+      lastHash = event.hash();
+    }
+    long size = fileSize;
+    if (!lastLineGood) {
+      size = lastLineStart;
+      writer.truncate(size);
+      writer.force(true);
+      LOG.warn("[path: {}, removed_bytes: {}, kept_bytes: {}] torn last line removed",
+        path, fileSize - size, size);
+    }
+    return new State(writer, reader, index, size, lastId, lastHash);
+  }
+
+  static Event parseOrNull(String line) {
+    try {
+      return Event.fromJson(new JsonObject(line));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("[error: {}] closing event log channel", describe(e));
+    }
+  }
+}

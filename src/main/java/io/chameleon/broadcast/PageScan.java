@@ -1,0 +1,62 @@
+package io.chameleon.broadcast;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one page of a JSON Lines event log from a known offset: events after {@code after}, of the
+ * wanted types, at most {@code count} of them and at most {@link EventLog#MAX_SCAN} examined.
+ * Blocking: run it on a worker.
+ */
+final class PageScan {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PageScan.class);
+
+  private final FileChannel reader;
+  private final long start;
+  private final long end;
+  private final EventId after;
+  private final int count;
+  private final Set<String> types;
+
+  PageScan(FileChannel reader, long start, long end, EventId after, int count, Set<String> types) {
+    this.reader = reader;
+    this.start = start;
+    this.end = end;
+    this.after = after;
+    this.count = count;
+    this.types = types;
+  }
+
+  EventPage run() throws IOException {
+    LineReader lines = new LineReader(reader, start, end);
+    List<Event> events = new ArrayList<>();
+    EventId scannedTo = after;
+    int examined = 0;
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      Event event = lines.terminated() ? FileLogRecovery.parseOrNull(line) : null;
+      if (event == null) {
+        LOG.warn("[offset: {}] unreadable event line skipped", lines.lineStart());
+        continue;
+      }
+      EventId id = event.eventId();
+      if (!id.isAfter(scannedTo)) {
+        continue;
+      }
+      scannedTo = id;
+      examined++;
+      if (types.isEmpty() || types.contains(event.eventType())) {
+        events.add(event);
+      }
+      if (events.size() >= count || examined >= EventLog.MAX_SCAN) {
+        break;
+      }
+    }
+    return new EventPage(events, scannedTo.toString(), lines.consumed() < end);
+  }
+}
