@@ -61,7 +61,8 @@ public final class CompiledGuardian implements Guardian {
     try {
       return body.evaluate(uow, now);
     } catch (RuntimeException e) {
-      return Decision.deny(type + " guardian failed: " + e, type.name(), name, Map.of());
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return Decision.deny(type + " guardian failed: " + why, type.name(), name, Map.of());
     }
   }
 
