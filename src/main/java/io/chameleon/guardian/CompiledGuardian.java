@@ -65,14 +65,4 @@ public final class CompiledGuardian implements Guardian {
       return Decision.deny(type + " guardian failed: " + why, type.name(), name, Map.of());
     }
   }
-
-  /** The same guardian answering under another rule id. */
-  CompiledGuardian named(String newName) {
-    if (newName == null || newName.equals(name)) {
-      return this;
-    }
-    CompiledGuardian original = this;
-    Guardian renamed = (uow, now) -> original.evaluate(uow, now).withName(newName);
-    return new CompiledGuardian(type, newName, renamed, references, depth);
-  }
 }

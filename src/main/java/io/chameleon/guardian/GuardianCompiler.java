@@ -56,15 +56,18 @@ public final class GuardianCompiler {
                                          String defaultName) {
     GuardianCompiler compiler = new GuardianCompiler(registry == null ? GuardianResolver.NONE
       : registry);
-    Guardian body = compiler.guardian(config, path == null ? "" : path, 0);
+    Guardian body = compiler.guardian(config, path == null ? "" : path, 0, defaultName);
     ConfigFields top = ConfigFields.of(config, path);
     String name = top.has("name") ? (String) top.raw("name") : defaultName;
     GuardianType type = GuardianType.named((String) top.raw("type"));
     return new CompiledGuardian(type, name, body, compiler.references, compiler.deepest);
   }
 
-  /** Compiles one configuration found at {@code path}, itself inside {@code depth} COMPOSITEs. */
-  private Guardian guardian(Object config, String path, int depth) {
+  /**
+   * Compiles one configuration found at {@code path}, itself inside {@code depth} COMPOSITEs,
+   * answering under {@code fallbackName} when it has no name of its own.
+   */
+  private Guardian guardian(Object config, String path, int depth, String fallbackName) {
     ConfigFields fields = ConfigFields.of(config, path);
     fields.onlyKeys(TOP_KEYS);
     String typeName = fields.requiredString("type");
@@ -76,6 +79,7 @@ public final class GuardianCompiler {
     if (name != null && !isValidName(name)) {
       throw new InvalidGuardianConfig(fields.pathOf("name"), "must match [A-Za-z0-9._:-]{1,200}");
     }
+    name = name == null ? fallbackName : name;
     ConfigFields attributes = fields.optionalObject("attributes");
     switch (type) {
       case CERBERUS:
@@ -186,7 +190,7 @@ public final class GuardianCompiler {
       if (child instanceof String reference) {
         children.add(reference(reference, childPath, depth));
       } else if (child instanceof Map) {
-        Guardian compiled = guardian(child, childPath, depth);
+        Guardian compiled = guardian(child, childPath, depth, null);
         children.add(failSafe(child, compiled));
       } else {
         throw new InvalidGuardianConfig(childPath,
