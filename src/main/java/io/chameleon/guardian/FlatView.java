@@ -1,0 +1,138 @@
+package io.chameleon.guardian;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reading values out of a UOW's flat view the same way in every guardian: numbers compared by
+ * value (1 equals 1.0), timestamps parsed from ISO-8601, values described in reasons.
+ */
+final class FlatView {
+
+  static final String UOW_ID = "uow_id";
+  static final String CHILD_COUNT = "child_count";
+  static final String FINISHED_CHILD_COUNT = "finished_child_count";
+  static final String CREATED_AT = "created_at";
+
+  private FlatView() {
+  }
+
+  /**
+   * The value of a field: the key itself when present, else a dotted path into nested objects
+   * ({@code customer.tier}). {@code segments} is the field split at dots, or null for no dots.
+   */
+  static Object read(Map<String, Object> uow, String field, String[] segments) {
+    Object value = uow.get(field);
+    if (value != null || segments == null) {
+      return value;
+    }
+    Object current = uow;
+    for (String segment : segments) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return null;
+      }
+      current = map.get(segment);
+    }
+    return current;
+  }
+
+  static String[] segmentsOf(String field) {
+    return field.indexOf('.') < 0 ? null : field.split("\\.", -1);
+  }
+
+  /** JSON equality, except that numbers compare by value. */
+  static boolean same(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return compare(x, y) == 0;
+    }
+    return Objects.equals(a, b);
+  }
+
+  static int compare(Number x, Number y) {
+    if (isIntegral(x) && isIntegral(y)) {
+      return Long.compare(x.longValue(), y.longValue());
+    }
+    return Double.compare(x.doubleValue(), y.doubleValue());
+  }
+
+  private static boolean isIntegral(Number n) {
+    return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte;
+  }
+
+  /** Whether {@code container} (a string or a list) holds {@code item}. */
+  static boolean contains(Object container, Object item) {
+    if (container instanceof String text) {
+      return item instanceof String part && text.contains(part);
+    }
+    if (container instanceof List<?> list) {
+      for (Object element : list) {
+        if (same(element, item)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Parses an ISO-8601 instant ({@code Z} or an offset), or returns null. */
+  static Instant parseInstant(Object value) {
+    if (!(value instanceof String text)) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      try {
+        return OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException again) {
+        return null;
+      }
+    }
+  }
+
+  /** Seconds from {@code since} to {@code now}, to the millisecond. */
+  static double ageSeconds(Instant since, Instant now) {
+    return (now.toEpochMilli() - since.toEpochMilli()) / 1000.0;
+  }
+
+  /** A value as it reads in a reason: strings quoted, absent as "missing". */
+  static String describe(Object value) {
+    if (value == null) {
+      return "missing";
+    }
+    if (value instanceof String text) {
+      return "'" + text + "'";
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+    }
+    return String.valueOf(value);
+  }
+
+  /** The key a value selects in a table of routes: its string form, whole numbers without ".0". */
+  static String keyOf(Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof Number) {
+      return describe(value);
+    }
+    return String.valueOf(value);
+  }
+
+  /** The figure for a count field, or null when it is absent; throws when it is not a number. */
+  static Number number(Map<String, Object> uow, String field) {
+    Object value = uow.get(field);
+    if (value == null || value instanceof Number) {
+      return (Number) value;
+    }
+    throw new IllegalArgumentException(field + " is not a number: " + describe(value));
+  }
+}

@@ -1,0 +1,175 @@
+package io.chameleon.guardian;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The named guardians, sorted by name. A registration is validated and compiled once; it may
+ * refer to other registered guardians by name (resolved at each evaluation) but never, directly
+ * or through others, to itself, and never so that COMPOSITEs nest deeper than
+ * {@link GuardianCompiler#MAX_DEPTH}. A guardian that others refer to cannot be removed.
+ *
+ * <p>Registration is in two steps so a caller can record the change durably in between:
+ * {@link #prepare} checks and compiles without changing anything, {@link #commit} stores.
+ */
+public final class GuardianRegistry implements GuardianResolver {
+
+  private static final CompiledGuardian PLACEHOLDER = GuardianCompiler.compile(
+    Map.of("type", GuardianType.PASS_THRU.name()), "", GuardianResolver.NONE);
+
+  private final ConcurrentSkipListMap<String, RegisteredGuardian> entries =
+    new ConcurrentSkipListMap<>();
+
+  /** Checks and compiles {@code config} for registration as {@code name}; changes nothing. */
+  public synchronized RegisteredGuardian prepare(String name, Map<String, Object> config) {
+    if (!GuardianCompiler.isValidName(name)) {
+      throw new InvalidGuardianConfig("name", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    if (config == null) {
+      throw new InvalidGuardianConfig("", "must be an object");
+    }
+    // A name referring to itself must reach the cycle check, which explains it, not "unknown".
+    GuardianResolver resolver = other -> other.equals(name) && find(other) == null
+      ? PLACEHOLDER : find(other);
+    CompiledGuardian compiled = GuardianCompiler.compile(config, "", resolver, name);
+    Map<String, List<CompiledGuardian.Reference>> graph = graphWith(name, compiled);
+    checkNoCycle(name, graph);
+    checkDepth(name, compiled, graph);
+    return new RegisteredGuardian(name, PlainJson.frozenObject(config), compiled);
+  }
+
+  /** Stores a prepared registration; true when the name was new, false when it replaced one. */
+  public synchronized boolean commit(RegisteredGuardian prepared) {
+    return entries.put(prepared.name(), prepared) == null;
+  }
+
+  /** {@link #prepare} then {@link #commit}. */
+  public synchronized boolean put(String name, Map<String, Object> config) {
+    return commit(prepare(name, config));
+  }
+
+  public Optional<RegisteredGuardian> get(String name) {
+    return Optional.ofNullable(name == null ? null : entries.get(name));
+  }
+
+  @Override
+  public CompiledGuardian find(String name) {
+    RegisteredGuardian entry = name == null ? null : entries.get(name);
+    return entry == null ? null : entry.guardian();
+  }
+
+  /** Every registered guardian, sorted by name. */
+  public List<RegisteredGuardian> list() {
+    return List.copyOf(entries.values());
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /** Throws {@link GuardianInUse} when another registered guardian refers to {@code name}. */
+  public synchronized void checkRemovable(String name) {
+    for (RegisteredGuardian entry : entries.values()) {
+      for (CompiledGuardian.Reference reference : entry.guardian().references()) {
+        if (reference.name().equals(name) && !entry.name().equals(name)) {
+          throw new GuardianInUse("guardian '" + name + "' is referred to by '" + entry.name()
+            + "' at " + reference.path());
+        }
+      }
+    }
+  }
+
+  /** Removes {@code name}; false when it was not registered. */
+  public synchronized boolean remove(String name) {
+    if (!entries.containsKey(name)) {
+      return false;
+    }
+    checkRemovable(name);
+    entries.remove(name);
+    return true;
+  }
+
+  private Map<String, List<CompiledGuardian.Reference>> graphWith(String name,
+                                                                  CompiledGuardian compiled) {
+    Map<String, List<CompiledGuardian.Reference>> graph = new HashMap<>();
+    entries.forEach((key, entry) -> graph.put(key, entry.guardian().references()));
+    graph.put(name, compiled.references());
+    return graph;
+  }
+
+  private static void checkNoCycle(String name, Map<String, List<CompiledGuardian.Reference>> graph) {
+    for (CompiledGuardian.Reference reference : graph.get(name)) {
+      LinkedHashSet<String> trail = new LinkedHashSet<>();
+      trail.add(name);
+      if (leadsBack(reference.name(), name, graph, trail)) {
+        String problem = reference.name().equals(name)
+          ? "COMPOSITE refers to itself ('" + name + "')"
+          : "reference cycle " + String.join(" -> ", trail) + " -> " + name;
+        throw new InvalidGuardianConfig(reference.path(), problem);
+      }
+    }
+  }
+
+  private static boolean leadsBack(String from, String target,
+                                   Map<String, List<CompiledGuardian.Reference>> graph,
+                                   LinkedHashSet<String> trail) {
+    if (from.equals(target)) {
+      return true;
+    }
+    if (!trail.add(from)) {
+      return false;
+    }
+    for (CompiledGuardian.Reference next : graph.getOrDefault(from, List.of())) {
+      if (leadsBack(next.name(), target, graph, trail)) {
+        return true;
+      }
+    }
+    trail.remove(from);
+    return false;
+  }
+
+  private void checkDepth(String name, CompiledGuardian compiled,
+                          Map<String, List<CompiledGuardian.Reference>> graph) {
+    Map<String, Integer> localDepth = new HashMap<>();
+    entries.forEach((key, entry) -> localDepth.put(key, entry.guardian().depth()));
+    localDepth.put(name, compiled.depth());
+    Map<String, Integer> memo = new HashMap<>();
+    for (CompiledGuardian.Reference reference : compiled.references()) {
+      int depth = reference.depth() + depthOf(reference.name(), graph, localDepth, memo);
+      if (depth > GuardianCompiler.MAX_DEPTH) {
+        throw new InvalidGuardianConfig(reference.path(), "COMPOSITE nesting through '"
+          + reference.name() + "' deeper than " + GuardianCompiler.MAX_DEPTH);
+      }
+    }
+    List<String> tooDeep = new ArrayList<>();
+    for (String key : graph.keySet()) {
+      if (depthOf(key, graph, localDepth, memo) > GuardianCompiler.MAX_DEPTH) {
+        tooDeep.add(key);
+      }
+    }
+    if (!tooDeep.isEmpty()) {
+      throw new InvalidGuardianConfig("", "would make COMPOSITEs nest deeper than "
+        + GuardianCompiler.MAX_DEPTH + " in " + tooDeep);
+    }
+  }
+
+  /** COMPOSITE levels of {@code name}, counting those reached through references. */
+  private static int depthOf(String name, Map<String, List<CompiledGuardian.Reference>> graph,
+                             Map<String, Integer> localDepth, Map<String, Integer> memo) {
+    Integer known = memo.get(name);
+    if (known != null) {
+      return known;
+    }
+    int depth = localDepth.getOrDefault(name, 0);
+    for (CompiledGuardian.Reference reference : graph.getOrDefault(name, List.of())) {
+      depth = Math.max(depth, reference.depth() + depthOf(reference.name(), graph, localDepth, memo));
+    }
+    memo.put(name, depth);
+    return depth;
+  }
+}

@@ -1,0 +1,273 @@
+package io.chameleon.guardian;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guardian evaluator actor: evaluates guardians against a UOW's flat view and keeps the
+ * registry of named guardians. A registry change is appended to the event log first and applied
+ * only once the log has it; on start the registry is rebuilt from those events before any
+ * consumer is ready. Registry changes run one after another, so a check and its commit see the
+ * same registry.
+ *
+ * <p>Config: {@code bus_timeout_ms} (default 5000), the send timeout towards the event log.
+ */
+public final class GuardianVerticle extends VerticleBase {
+
+  static final String REGISTERED = "guardian_registered";
+  static final String REMOVED = "guardian_removed";
+  static final int PAGE_SIZE = 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GuardianVerticle.class);
+
+  private final Clock clock;
+  private final GuardianRegistry registry = new GuardianRegistry();
+  private BusClient bus;
+  private Future<?> lastChange = Future.succeededFuture();
+
+  public GuardianVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock every evaluation reads {@code now} from, once. */
+  public GuardianVerticle(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = new BusClient(vertx, config().getLong("bus_timeout_ms", 5000L));
+    return replayFrom("0-0")
+      .recover(err -> Future.failedFuture(new IllegalStateException(
+        "cannot rebuild the guardian registry from the event log: " + err.getMessage(), err)))
+      .compose(replayed -> Future.all(List.of(
+        consume(Addresses.GUARDIAN_EVALUATE, this::evaluate),
+        consume(Addresses.GUARDIAN_PUT, this::put),
+        consume(Addresses.GUARDIAN_GET, this::get),
+        consume(Addresses.GUARDIAN_LIST, this::list),
+        consume(Addresses.GUARDIAN_REMOVE, this::remove),
+        consume(Addresses.GUARDIAN_STATUS, this::status))))
+      .onSuccess(ready -> LOG.info("[guardians: {}] guardian evaluator ready", registry.size()));
+  }
+
+  private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
+    return vertx.eventBus().<JsonObject>consumer(address, handler).completion();
+  }
+
+  // ---- start-up: rebuild the registry from the log
+
+  private Future<Void> replayFrom(String after) {
+    JsonObject query = new JsonObject()
+      .put("after", after)
+      .put("count", PAGE_SIZE)
+      .put("types", new JsonArray().add(REGISTERED).add(REMOVED));
+    return bus.request(Addresses.EVENTS_READ, query).compose(page -> {
+      JsonArray events = page.getJsonArray("events", new JsonArray());
+      for (int i = 0; i < events.size(); i++) {
+        replay(events.getJsonObject(i));
+      }
+      String scannedTo = page.getString("scanned_to", after);
+      if (!page.getBoolean("more", false)) {
+        return Future.succeededFuture();
+      }
+      if (scannedTo.equals(after)) {
+        return Future.failedFuture("events.read reported more events but did not advance past "
+          + after);
+      }
+      return replayFrom(scannedTo);
+    });
+  }
+
+  private void replay(JsonObject event) {
+    String type = event.getString("event_type");
+    JsonObject payload = event.getJsonObject("payload", new JsonObject());
+    String name = payload.getString("name");
+    try {
+      if (REGISTERED.equals(type)) {
+        registry.put(name, BusJson.toPlainObject(payload.getJsonObject("config")));
+      } else if (REMOVED.equals(type)) {
+        registry.remove(name);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("[event: {}, guardian: {}] skipped on replay: {}", event.getString("id"), name,
+        e.getMessage());
+    }
+  }
+
+  // ---- handlers
+
+  private void evaluate(Message<JsonObject> message) {
+    try {
+      JsonObject body = bodyOf(message);
+      if (!(body.getValue("guardians") instanceof JsonArray guardians)) {
+        throw Failure.badRequest("guardians: must be a list");
+      }
+      if (!(body.getValue("uow") instanceof JsonObject uow)) {
+        throw Failure.badRequest("uow: must be an object");
+      }
+      Operator operator = operatorOf(body.getValue("operator"));
+      Object prefix = body.getValue("rule_prefix");
+      if (prefix != null && !(prefix instanceof String)) {
+        throw Failure.badRequest("rule_prefix: must be a string");
+      }
+      GuardianEvaluation evaluation = GuardianEvaluation.compile(BusJson.toPlainList(guardians),
+        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry);
+      Verdict verdict = evaluation.evaluate(BusJson.toPlainObject(uow), clock.instant());
+      message.reply(BusJson.toJsonObject(verdict.toMap()));
+    } catch (RuntimeException e) {
+      BusClient.fail(message, toFailure(e));
+    }
+  }
+
+  private void put(Message<JsonObject> message) {
+    JsonObject body = bodyOf(message);
+    oneAtATime(() -> {
+      String name = nameOf(body);
+      if (!(body.getValue("config") instanceof JsonObject config)) {
+        throw Failure.badRequest("config: must be an object");
+      }
+      String actor = actorOf(body);
+      RegisteredGuardian prepared = registry.prepare(name, BusJson.toPlainObject(config));
+      JsonObject payload = new JsonObject().put("name", name).put("config", config.copy())
+        .put("actor", actor);
+      return append(REGISTERED, payload).map(appended -> {
+        boolean created = registry.commit(prepared);
+        LOG.info("[guardian: {}, type: {}, actor: {}, created: {}] registered", name,
+          prepared.type(), actor, created);
+        return new JsonObject().put("guardian", describe(prepared).put("created", created));
+      });
+    }).onComplete(reply -> answer(message, reply.result(), reply.cause()));
+  }
+
+  private void get(Message<JsonObject> message) {
+    try {
+      String name = nameOf(bodyOf(message));
+      RegisteredGuardian entry = registry.get(name)
+        .orElseThrow(() -> Failure.notFound("guardian '" + name + "' not found"));
+      message.reply(new JsonObject().put("guardian", describe(entry)));
+    } catch (RuntimeException e) {
+      BusClient.fail(message, toFailure(e));
+    }
+  }
+
+  private void list(Message<JsonObject> message) {
+    JsonArray guardians = new JsonArray();
+    registry.list().forEach(entry -> guardians.add(describe(entry)));
+    message.reply(new JsonObject().put("guardians", guardians));
+  }
+
+  private void remove(Message<JsonObject> message) {
+    JsonObject body = bodyOf(message);
+    oneAtATime(() -> {
+      String name = nameOf(body);
+      String actor = actorOf(body);
+      if (registry.get(name).isEmpty()) {
+        throw Failure.notFound("guardian '" + name + "' not found");
+      }
+      registry.checkRemovable(name);
+      JsonObject payload = new JsonObject().put("name", name).put("actor", actor);
+      return append(REMOVED, payload).map(appended -> {
+        registry.remove(name);
+        LOG.info("[guardian: {}, actor: {}] removed", name, actor);
+        return new JsonObject().put("removed", name);
+      });
+    }).onComplete(reply -> answer(message, reply.result(), reply.cause()));
+  }
+
+  private void status(Message<JsonObject> message) {
+    message.reply(new JsonObject().put("status", "UP").put("guardians", registry.size()));
+  }
+
+  // ---- helpers
+
+  private Future<JsonObject> append(String eventType, JsonObject payload) {
+    JsonObject event = new JsonObject().put("event_type", eventType).put("payload", payload);
+    return bus.request(Addresses.EVENTS_APPEND,
+      new JsonObject().put("events", new JsonArray().add(event)));
+  }
+
+  /** Runs registry changes strictly one after another, whatever the previous one's outcome. */
+  private Future<JsonObject> oneAtATime(Supplier<Future<JsonObject>> change) {
+    Future<JsonObject> next = lastChange.transform(previous -> {
+      try {
+        return change.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+    lastChange = next;
+    return next;
+  }
+
+  private static void answer(Message<JsonObject> message, JsonObject reply, Throwable err) {
+    if (err == null) {
+      message.reply(reply);
+    } else {
+      BusClient.fail(message, toFailure(err));
+    }
+  }
+
+  private static JsonObject bodyOf(Message<JsonObject> message) {
+    return message.body() == null ? new JsonObject() : message.body();
+  }
+
+  private static String nameOf(JsonObject body) {
+    Object name = body.getValue("name");
+    if (!(name instanceof String text) || !GuardianCompiler.isValidName(text)) {
+      throw Failure.badRequest("name: must match [A-Za-z0-9._:-]{1,200}");
+    }
+    return text;
+  }
+
+  private static String actorOf(JsonObject body) {
+    Object actor = body.getValue("actor");
+    if (actor != null && !(actor instanceof String)) {
+      throw Failure.badRequest("actor: must be a string");
+    }
+    return (String) actor;
+  }
+
+  private static Operator operatorOf(Object value) {
+    if (value == null) {
+      return Operator.AND;
+    }
+    Operator operator = value instanceof String text ? Operator.named(text) : null;
+    if (operator == null) {
+      throw Failure.badRequest("operator: must be AND or OR");
+    }
+    return operator;
+  }
+
+  private static JsonObject describe(RegisteredGuardian entry) {
+    return new JsonObject()
+      .put("name", entry.name())
+      .put("type", entry.type().name())
+      .put("config", BusJson.toJson(entry.config()));
+  }
+
+  private static Failure toFailure(Throwable err) {
+    if (err instanceof Failure failure) {
+      return failure;
+    }
+    if (err instanceof InvalidGuardianConfig invalid) {
+      return Failure.badRequest(invalid.getMessage());
+    }
+    if (err instanceof GuardianInUse inUse) {
+      return Failure.conflict(inUse.getMessage());
+    }
+    LOG.error("unexpected failure in the guardian evaluator", err);
+    return new Failure(500, "internal error");
+  }
+}

@@ -1,0 +1,47 @@
+package io.chameleon.guardian;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** TTL_CHECK: allowed when created_at is present, parses as ISO-8601, and the age is ≤ max. */
+final class TtlCheck implements Guardian {
+
+  static final String TYPE = GuardianType.TTL_CHECK.name();
+
+  private final String name;
+  private final Number maxAgeSeconds;
+  private final double maxAge;
+
+  TtlCheck(String name, Number maxAgeSeconds) {
+    this.name = name;
+    this.maxAgeSeconds = maxAgeSeconds;
+    this.maxAge = maxAgeSeconds.doubleValue();
+  }
+
+  @Override
+  public Decision evaluate(Map<String, Object> uow, Instant now) {
+    Object raw = uow.get(FlatView.CREATED_AT);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("created_at", raw);
+    figures.put("age_seconds", null);
+    figures.put("max_age_seconds", maxAgeSeconds);
+    if (raw == null) {
+      return Decision.deny("created_at missing", TYPE, name, figures);
+    }
+    Instant created = FlatView.parseInstant(raw);
+    if (created == null) {
+      return Decision.deny("created_at " + FlatView.describe(raw) + " is not an ISO-8601 timestamp",
+        TYPE, name, figures);
+    }
+    double age = FlatView.ageSeconds(created, now);
+    figures.put("age_seconds", age);
+    String max = FlatView.describe(maxAgeSeconds);
+    if (age > maxAge) {
+      return Decision.deny("age " + FlatView.describe(age) + "s exceeds max_age_seconds " + max,
+        TYPE, name, figures);
+    }
+    return Decision.allow("age " + FlatView.describe(age) + "s within max_age_seconds " + max,
+      TYPE, name, figures);
+  }
+}
