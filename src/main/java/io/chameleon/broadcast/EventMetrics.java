@@ -22,20 +22,14 @@ final class EventMetrics {
     this.emitted = registry == null ? null : Counter.builder("chameleon.events.emitted")
       .description("Audit events durably appended").register(registry);
     this.bytes = registry == null ? null : Counter.builder("chameleon.events.bytes.written")
-      .description("Bytes written to the audit log").baseUnit("bytes").register(registry);
+      .description("Bytes written to the audit log").register(registry);
     this.errors = registry == null ? null : Counter.builder("chameleon.events.errors")
       .description("Failed audit log writes").register(registry);
   }
 
   /** Counters in the default Vert.x Micrometer registry, or no-ops without one. */
   static EventMetrics fromDefaultRegistry() {
-    MeterRegistry registry;
-    try {
-      registry = BackendRegistries.getDefaultNow();
-    } catch (RuntimeException | LinkageError e) {
-      registry = null;
-    }
-    return new EventMetrics(registry);
+    return new EventMetrics(BackendRegistries.getDefaultNow());
   }
 
   /** Adds what the log counted since the last call; call on the owning context only. */

@@ -56,13 +56,17 @@ public final class GatewayVerticle extends VerticleBase {
     }
     for (Endpoint endpoint : Endpoint.values()) {
       Route route = router.route(endpoint.method, endpoint.path);
+      if (endpoint.readsBody) {
+        // Vert.x Web wants the body handler before user handlers; it only buffers (and enforces 413).
+        route.handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+      }
       if (endpoint.minRole != null) {
         route.handler(access.authorize(endpoint.minRole));
       } else if (endpoint == Endpoint.METRICS && !metricsPublic) {
         route.handler(access.authorize(Role.VIEWER));
       }
       if (endpoint.readsBody) {
-        route.handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES)).handler(JsonBodies::parse);
+        route.handler(JsonBodies::parse);
       }
       route.handler(handlers.get(endpoint));
     }

@@ -23,14 +23,18 @@ final class JsonBodies {
   /** Routing step after BodyHandler: checks the media type and parses the body once. */
   static void parse(RoutingContext ctx) {
     Buffer raw = ctx.body().buffer();
-    if (raw == null || raw.length() == 0) {
-      ctx.put(BODY, new JsonObject());
-      ctx.next();
+    boolean empty = raw == null || raw.length() == 0;
+    String type = ctx.request().getHeader("Content-Type");
+    // A declared non-JSON type is refused even when the body looks empty: multipart and forms
+    // are decoded away by the body handler and must not pass as "{}".
+    boolean json = type != null && type.toLowerCase().startsWith("application/json");
+    if ((type != null && !json) || (!empty && type == null)) {
+      ctx.fail(new Failure(415, "the body must be application/json"));
       return;
     }
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      ctx.fail(new Failure(415, "the body must be application/json"));
+    if (empty) {
+      ctx.put(BODY, new JsonObject());
+      ctx.next();
       return;
     }
     ctx.put(BODY, new JsonObject(StrictJson.parseObject(raw.getBytes())));
