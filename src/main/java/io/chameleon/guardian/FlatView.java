@@ -126,13 +126,4 @@ final class FlatView {
     }
     return String.valueOf(value);
   }
-
-  /** The figure for a count field, or null when it is absent; throws when it is not a number. */
-  static Number number(Map<String, Object> uow, String field) {
-    Object value = uow.get(field);
-    if (value == null || value instanceof Number) {
-      return (Number) value;
-    }
-    throw new IllegalArgumentException(field + " is not a number: " + describe(value));
-  }
 }
