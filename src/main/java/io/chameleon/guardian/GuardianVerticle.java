@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * consumer is ready. Registry changes run one after another, so a check and its commit see the
  * same registry.
  *
- * <p>Config: {@code bus_timeout_ms} (default 5000), the send timeout towards the event log.
+ * <p>Config: {@code bus.timeout_ms} (default 5000), the send timeout towards the event log.
  */
 public final class GuardianVerticle extends VerticleBase {
 
@@ -48,8 +48,11 @@ public final class GuardianVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    bus = new BusClient(vertx, config().getLong("bus_timeout_ms", 5000L));
-    return replayFrom("0-0")
+    bus = new BusClient(vertx, config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L));
+    // Every instance, on every node, follows the registry changes any of them makes. Subscribed
+    // before the replay, so nothing appended meanwhile is missed; applying an event twice is harmless.
+    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
+      .compose(subscribed -> replayFrom("0-0"))
       .recover(err -> Future.failedFuture(new IllegalStateException(
         "cannot rebuild the guardian registry from the event log: " + err.getMessage(), err)))
       .compose(replayed -> Future.all(List.of(
@@ -88,6 +91,13 @@ public final class GuardianVerticle extends VerticleBase {
       }
       return replayFrom(scannedTo);
     });
+  }
+
+  private void follow(Message<JsonObject> published) {
+    String type = published.body().getString("event_type");
+    if (REGISTERED.equals(type) || REMOVED.equals(type)) {
+      replay(published.body());
+    }
   }
 
   private void replay(JsonObject event) {
@@ -140,10 +150,12 @@ public final class GuardianVerticle extends VerticleBase {
       }
       String actor = actorOf(body);
       RegisteredGuardian prepared = registry.prepare(name, BusJson.toPlainObject(config));
+      // decided now: the published event may reach follow() before the append's reply does
+      boolean created = registry.get(name).isEmpty();
       JsonObject payload = new JsonObject().put("name", name).put("config", config.copy())
         .put("actor", actor);
       return append(REGISTERED, payload).map(appended -> {
-        boolean created = registry.commit(prepared);
+        registry.commit(prepared);
         LOG.info("[guardian: {}, type: {}, actor: {}, created: {}] registered", name,
           prepared.type(), actor, created);
         return new JsonObject().put("guardian", describe(prepared).put("created", created));
