@@ -1,7 +1,6 @@
 package io.chameleon.app;
 
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -21,7 +19,7 @@ import java.util.function.Predicate;
  */
 public final class Settings {
 
-  enum Type { STRING, INT, BOOL, STRING_LIST }
+  enum Type { STRING, INT, BOOL }
 
   /** One documented key. */
   record Key(String path, Type type, Object defaultValue, Predicate<Object> check, String rule, String doc) {
@@ -29,8 +27,6 @@ public final class Settings {
       return "CHAMELEON_" + path.toUpperCase().replace('.', '_').replace('-', '_');
     }
   }
-
-  public static final Set<String> VERTICLES = Set.of("gateway", "guardian", "broadcaster");
 
   static final List<Key> KEYS = List.of(
     key("http.host", Type.STRING, "127.0.0.1", nonEmpty(), "a host name or address", "address the HTTP server binds"),
@@ -117,7 +113,6 @@ public final class Settings {
           }
           yield Boolean.parseBoolean(raw);
         }
-        case STRING_LIST -> new JsonArray(List.of(raw.split(",")));
       };
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + raw + "'");
@@ -132,7 +127,6 @@ public final class Settings {
       case STRING -> value instanceof String;
       case INT -> value instanceof Integer || value instanceof Long l && l == l.intValue();
       case BOOL -> value instanceof Boolean;
-      case STRING_LIST -> value instanceof JsonArray;
     };
     if (!ok) {
       throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + value);
