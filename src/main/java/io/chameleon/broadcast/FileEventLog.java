@@ -220,7 +220,8 @@ public final class FileEventLog implements EventLog {
     String reason = FileLogRecovery.describe(cause);
     LOG.error("[path: {}, calls: {}, error: {}] event log write failed; nothing kept",
       path, batch.size(), reason);
-    Failure failure = Failure.unavailable("event log unavailable: " + reason);
+    // the cause is logged above; callers only learn that nothing was written
+    Failure failure = Failure.unavailable("event log unavailable: the write failed and nothing was kept");
     batch.forEach(pending -> pending.promise().fail(failure));
   }
 
@@ -328,7 +329,7 @@ public final class FileEventLog implements EventLog {
       return failure;
     }
     LOG.error("[path: {}, error: {}] event log read failed", path, FileLogRecovery.describe(err));
-    return Failure.unavailable("event log unavailable: " + FileLogRecovery.describe(err));
+    return Failure.unavailable("event log unavailable: the read failed");
   }
 
   /** Runs {@code action} on this log's context, hopping there when called from elsewhere. */

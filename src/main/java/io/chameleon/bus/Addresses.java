@@ -33,4 +33,29 @@ public final class Addresses {
   public static final String GUARDIAN_REMOVE = "guardian.remove";
   /** Readiness of the guardian evaluator: {@code {}} → {@code {status, guardians}}. */
   public static final String GUARDIAN_STATUS = "guardian.status";
+
+  // ---- store: units of work, pilot actions, intervention requests. Every request carries
+  // {actor: {pilot_id, role}, params, body, if_match?, idempotency?: {key, method, path}} and is
+  // answered {status, data}.
+
+  public static final String STORE_UOW_REGISTER = "store.uow.register";
+  public static final String STORE_UOW_GET = "store.uow.get";
+  public static final String STORE_UOW_LIST = "store.uow.list";
+  public static final String STORE_UOW_INTERACTION = "store.uow.interaction";
+  public static final String STORE_UOW_ADVANCE = "store.uow.advance";
+  public static final String STORE_PILOT_KILL_SWITCH = "store.pilot.kill_switch";
+  public static final String STORE_PILOT_KILL_SWITCH_RELEASE = "store.pilot.kill_switch_release";
+  public static final String STORE_PILOT_CLARIFICATION = "store.pilot.clarification";
+  public static final String STORE_PILOT_WAIVE = "store.pilot.waive";
+  public static final String STORE_PILOT_RESUME = "store.pilot.resume";
+  public static final String STORE_PILOT_CANCEL = "store.pilot.cancel";
+  public static final String STORE_INSTANCES_HALTED = "store.instances.halted";
+  public static final String STORE_INTERVENTION_CREATE = "store.intervention.create";
+  public static final String STORE_INTERVENTION_GET = "store.intervention.get";
+  public static final String STORE_INTERVENTION_PENDING = "store.intervention.pending";
+  public static final String STORE_INTERVENTION_METRICS = "store.intervention.metrics";
+  public static final String STORE_INTERVENTION_CLAIM = "store.intervention.claim";
+  public static final String STORE_INTERVENTION_APPROVE = "store.intervention.approve";
+  public static final String STORE_INTERVENTION_REJECT = "store.intervention.reject";
+  public static final String STORE_STATUS = "store.status";
 }

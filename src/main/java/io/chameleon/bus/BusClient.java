@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Request/reply over the event bus with an explicit timeout, mapping bus failures to
@@ -13,6 +15,8 @@ import io.vertx.core.json.JsonObject;
  * failure keeps its code when it is an HTTP-like status.
  */
 public final class BusClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BusClient.class);
 
   private final Vertx vertx;
   private final DeliveryOptions options;
@@ -42,10 +46,12 @@ public final class BusClient {
           }
           return new Failure(500, "internal error");
         case TIMEOUT:
-          return Failure.unavailable("backend " + address + " did not answer in time");
+          LOG.warn("[address: {}] no reply in time", address);
+          return Failure.unavailable("a backend did not answer in time");
         case NO_HANDLERS:
         default:
-          return Failure.unavailable("backend " + address + " is not available");
+          LOG.warn("[address: {}] no handler", address);
+          return Failure.unavailable("a backend is not available");
       }
     }
     return new Failure(500, "internal error");

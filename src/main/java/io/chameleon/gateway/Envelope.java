@@ -29,9 +29,17 @@ final class Envelope {
   }
 
   static Future<Void> error(RoutingContext ctx, Failure failure) {
+    return error(ctx, failure, null);
+  }
+
+  /** The failure envelope, with {@code data} alongside when there is something useful to show. */
+  static Future<Void> error(RoutingContext ctx, Failure failure, JsonObject data) {
     JsonObject error = new JsonObject().put("code", failure.code()).put("message", failure.getMessage());
-    return json(ctx.response().setStatusCode(failure.status()),
-      new JsonObject().put("success", false).put("error", error));
+    JsonObject body = new JsonObject().put("success", false).put("error", error);
+    if (data != null) {
+      body.put("data", data);
+    }
+    return json(ctx.response().setStatusCode(failure.status()), body);
   }
 
   private static Future<Void> json(HttpServerResponse response, JsonObject body) {

@@ -51,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.next();
     });
     router.route("/api/*").handler(access::authenticate);
+    router.route("/pilot/*").handler(access::authenticate);
     if (!metricsPublic) {
       router.route(Endpoint.METRICS.path).handler(access::authenticate);
     }
@@ -106,7 +107,11 @@ public final class GatewayVerticle extends VerticleBase {
     handlers.put(Endpoint.GUARDIANS_GET, guardians::get);
     handlers.put(Endpoint.GUARDIANS_PUT, guardians::put);
     handlers.put(Endpoint.GUARDIANS_DELETE, guardians::delete);
+    StoreApi store = new StoreApi(bus);
     for (Endpoint endpoint : Endpoint.values()) {
+      if (endpoint.storeAddress != null) {
+        handlers.put(endpoint, store.forward(endpoint.storeAddress));
+      }
       if (!handlers.containsKey(endpoint)) {
         throw new IllegalStateException("no handler for " + endpoint);
       }

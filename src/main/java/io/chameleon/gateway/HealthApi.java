@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: liveness (this process answers) and readiness (each backend answers its
- * status address in time). 200 when ready, 503 when not, with each backend's state either way.
+ * status address in time). 200 with the states when ready; 503 with the error envelope and the
+ * same states in {@code data} when not.
  */
 final class HealthApi {
 
@@ -19,6 +21,7 @@ final class HealthApi {
   static {
     BACKENDS.put("event_log", Addresses.EVENTS_STATUS);
     BACKENDS.put("guardian_evaluator", Addresses.GUARDIAN_STATUS);
+    BACKENDS.put("store", Addresses.STORE_STATUS);
   }
 
   private final BusClient bus;
@@ -38,7 +41,12 @@ final class HealthApi {
     Future.join(java.util.List.of(checks)).onComplete(done -> {
       boolean ready = backends.stream().allMatch(e -> "UP".equals(((JsonObject) e.getValue()).getString("status")));
       JsonObject data = new JsonObject().put("live", true).put("ready", ready).put("backends", backends);
-      Envelope.ok(ctx, ready ? 200 : 503, data);
+      if (ready) {
+        Envelope.ok(ctx, 200, data);
+      } else {
+        // not ready is a failure (error envelope), but the backend states are what an operator needs
+        Envelope.error(ctx, Failure.unavailable("not ready"), data);
+      }
     });
   }
 }
