@@ -45,8 +45,46 @@ class PermissionMatrixTest {
     // replacing an existing guardian answers 200 (creation answered 201 in setUp)
     new Row(Endpoint.GUARDIANS_PUT, "PUT", "/api/guardians/matrix-gate", GATE, 401, 403, 403, 200),
     // the ADMIN cell deletes a guardian that exists only for it
-    new Row(Endpoint.GUARDIANS_DELETE, "DELETE", "/api/guardians/matrix-delete", null, 401, 403, 403, 200)
+    new Row(Endpoint.GUARDIANS_DELETE, "DELETE", "/api/guardians/matrix-delete", null, 401, 403, 403, 200),
+    // store routes: writes aim at a COMPLETED UOW or a decided request, so a cell that passes the
+    // role check gets the state's 409 and changes nothing — except creation, which is repeatable
+    new Row(Endpoint.UOWS_REGISTER, "POST", "/api/uows", "{\"instance_id\":\"{instance}\"}", 401, 403, 201, 201),
+    new Row(Endpoint.UOWS_LIST, "GET", "/api/uows", null, 401, 200, 200, 200),
+    new Row(Endpoint.UOWS_GET, "GET", "/api/uows/{done}", null, 401, 200, 200, 200),
+    new Row(Endpoint.UOWS_INTERACTION, "POST", "/api/uows/{done}/interactions", null, 401, 403, 409, 409),
+    new Row(Endpoint.UOWS_ADVANCE, "POST", "/api/uows/{done}/advance", "{\"status\":\"ACTIVE\"}", 401, 403, 409, 409),
+    new Row(Endpoint.PILOT_KILL_SWITCH, "POST", "/pilot/kill-switch",
+      "{\"instance_id\":\"{instance}\",\"reason\":\"matrix\",\"dry_run\":true}", 401, 403, 403, 200),
+    new Row(Endpoint.PILOT_KILL_SWITCH_RELEASE, "POST", "/pilot/kill-switch/release",
+      "{\"instance_id\":\"{instance}\",\"reason\":\"matrix\"}", 401, 403, 403, 409),
+    new Row(Endpoint.PILOT_CLARIFICATION, "POST", "/pilot/clarification/{done}", "{\"text\":\"t\"}", 401, 403, 409, 409),
+    new Row(Endpoint.PILOT_WAIVE, "POST", "/pilot/waive/{done}/rule-1", "{\"reason\":\"r\"}", 401, 403, 403, 409),
+    new Row(Endpoint.PILOT_RESUME, "POST", "/pilot/resume/{done}", "{}", 401, 403, 409, 409),
+    new Row(Endpoint.PILOT_CANCEL, "POST", "/pilot/cancel/{done}", "{\"reason\":\"r\"}", 401, 403, 409, 409),
+    new Row(Endpoint.INSTANCES_HALTED, "GET", "/api/instances/halted", null, 401, 200, 200, 200),
+    new Row(Endpoint.INTERVENTIONS_CREATE, "POST", "/api/interventions",
+      "{\"uow_id\":\"ext-1\",\"intervention_type\":\"resume\",\"title\":\"t\"}", 401, 403, 201, 201),
+    new Row(Endpoint.INTERVENTIONS_PENDING, "GET", "/api/interventions/pending", null, 401, 200, 200, 200),
+    new Row(Endpoint.INTERVENTIONS_METRICS, "GET", "/api/interventions/metrics", null, 401, 200, 200, 200),
+    new Row(Endpoint.INTERVENTIONS_GET, "GET", "/api/interventions/{decided}", null, 401, 200, 200, 200),
+    new Row(Endpoint.INTERVENTIONS_CLAIM, "POST", "/api/interventions/{decided}/claim", "{}", 401, 403, 409, 409),
+    new Row(Endpoint.INTERVENTIONS_APPROVE, "POST", "/api/interventions/{decided}/approve", "{\"reason\":\"r\"}", 401, 403, 409, 409),
+    new Row(Endpoint.INTERVENTIONS_REJECT, "POST", "/api/interventions/{decided}/reject", "{\"reason\":\"r\"}", 401, 403, 409, 409)
   );
+
+  /** Values for the placeholders of the rows, made in setUp. */
+  static final java.util.Map<String, String> VALUES = new java.util.HashMap<>();
+
+  static String fill(String template) {
+    if (template == null) {
+      return null;
+    }
+    String out = template;
+    for (var e : VALUES.entrySet()) {
+      out = out.replace("{" + e.getKey() + "}", e.getValue());
+    }
+    return out;
+  }
 
   @BeforeAll
   static void setUp() {
@@ -54,6 +92,16 @@ class PermissionMatrixTest {
     String admin = node.token("admin-1", "ADMIN");
     assertEquals(201, node.http.send("PUT", "/api/guardians/matrix-gate", admin, GATE).status());
     assertEquals(201, node.http.send("PUT", "/api/guardians/matrix-delete", admin, GATE).status());
+    String instance = java.util.UUID.randomUUID().toString();
+    VALUES.put("instance", instance);
+    String done = node.http.post("/api/uows", admin, "{\"instance_id\":\"" + instance + "\"}").data().getString("uow_id");
+    assertEquals(200, node.http.post("/api/uows/" + done + "/advance", admin, "{\"status\":\"ACTIVE\"}").status());
+    assertEquals(200, node.http.post("/api/uows/" + done + "/advance", admin, "{\"status\":\"COMPLETED\"}").status());
+    VALUES.put("done", done);
+    String decided = node.http.post("/api/interventions", admin,
+      "{\"uow_id\":\"ext-1\",\"intervention_type\":\"resume\",\"title\":\"t\"}").data().getString("request_id");
+    assertEquals(200, node.http.post("/api/interventions/" + decided + "/approve", admin, "{\"reason\":\"r\"}").status());
+    VALUES.put("decided", decided);
   }
 
   @AfterAll
@@ -78,7 +126,7 @@ class PermissionMatrixTest {
       int[] expected = {row.none(), row.viewer(), row.operator(), row.admin()};
       for (int i = 0; i < roles.length; i++) {
         String token = roles[i] == null ? null : node.token("pilot-" + roles[i].toLowerCase(), roles[i]);
-        Response response = node.http.send(row.method(), row.path(), token, row.body());
+        Response response = node.http.send(row.method(), fill(row.path()), token, fill(row.body()));
         if (response.status() != expected[i]) {
           wrong.add(row.method() + " " + row.path() + " as " + roles[i] + ": expected " + expected[i]
             + ", got " + response.status() + " " + response.body());

@@ -1,0 +1,50 @@
+package io.chameleon.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chameleon.support.Pilots;
+import io.chameleon.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Expiry (SPEC §5): a request past expires_at is EXPIRED within 5 s; a linked parked UOW becomes ZOMBIED_DEAD. */
+class ExpiryTest {
+
+  @TempDir
+  Path dataDir;
+
+  /** Verifies that a linked clarification expiring turns its ZOMBIED_SOFT UOW into a dead letter, with events. */
+  @Test
+  void expiredRequestsKillTheirParkedUow() {
+    try (TestNode node = TestNode.start(dataDir)) {
+      Pilots p = new Pilots(node);
+      String zombie = p.active(Pilots.newId(), new JsonObject().put("max_interactions", 0)).getString("uow_id");
+      node.http.post("/api/uows/" + zombie + "/interactions", p.operator, null);
+      String system = p.openRequests(zombie).get(0).getString("request_id");
+      // a second, short-lived request on the same UOW, created by an engine
+      String shortLived = node.http.post("/api/interventions", p.operator, new JsonObject().put("uow_id", zombie)
+        .put("intervention_type", "clarification").put("title", "quick").put("expires_in_seconds", 1).encode())
+        .data().getString("request_id");
+      String external = node.http.post("/api/interventions", p.operator, new JsonObject().put("uow_id", "ext")
+        .put("intervention_type", "resume").put("title", "quick").put("expires_in_seconds", 1).encode())
+        .data().getString("request_id");
+
+      await().atMost(Duration.ofSeconds(7)).pollInterval(Duration.ofMillis(100))
+        .until(() -> "EXPIRED".equals(p.request(shortLived).getString("status")));
+      await().atMost(Duration.ofSeconds(7)).pollInterval(Duration.ofMillis(100))
+        .until(() -> "EXPIRED".equals(p.request(external).getString("status")));
+      assertEquals("ZOMBIED_DEAD", p.uow(zombie).getString("status"));
+      assertEquals("COMPLETED", p.request(system).getString("status"), "the UOW left its parked status: its other requests close");
+      assertTrue(p.eventTypesAfter("0-0").contains("intervention_expired"));
+      assertEquals(409, node.http.post("/pilot/clarification/" + zombie, p.operator, "{\"text\":\"late\"}").status());
+      assertEquals(200, node.http.post("/pilot/cancel/" + zombie, p.operator, "{\"reason\":\"dead\"}").status());
+      JsonObject metrics = node.http.get("/api/interventions/metrics", p.viewer).data();
+      assertEquals(2, metrics.getInteger("expired_interventions"));
+    }
+  }
+}
