@@ -44,10 +44,18 @@ public final class Settings {
     key("events.file", Type.STRING, null, s -> true, "a file path", "JSON Lines event log; default <data.dir>/events.jsonl"),
     key("metrics.public", Type.BOOL, true, s -> true, "true or false", "false = GET /metrics needs a VIEWER token"),
     key("bus.timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "event-bus request timeout; past it the caller gets 503"),
+    key("dashboard.allowed_origin", Type.STRING, null, s -> true, "an origin like https://pilots.example.com", "when set, sockets from any other Origin are refused"),
+    key("dashboard.max_queued_bytes", Type.INT, 1_048_576, range(16_384, 67_108_864), "16384..67108864", "pushes queued for one slow socket before it is sent resync"),
+    key("dashboard.max_messages_per_second", Type.INT, 20, range(1, 10_000), "1..10000", "messages one socket may send per second before it is closed"),
+    key("dashboard.auth_timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "time a new socket has to send its auth message"),
     key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
     key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),
     key("verticles.guardian.enabled", Type.BOOL, true, s -> true, "true or false", "run the guardian evaluator on this node"),
     key("verticles.guardian.instances", Type.INT, 1, range(1, 64), "1..64", "guardian evaluator instances"),
+    key("verticles.store.enabled", Type.BOOL, true, s -> true, "true or false", "run the store (UOWs and intervention requests) on this node"),
+    key("verticles.store.instances", Type.INT, 1, range(1, 1), "1 (one writer per store)", "store instances"),
+    key("verticles.dashboard.enabled", Type.BOOL, true, s -> true, "true or false", "run the dashboard push fan-out and serve the socket and console on this node"),
+    key("verticles.dashboard.instances", Type.INT, 1, range(1, 1), "1", "dashboard instances"),
     key("verticles.broadcaster.enabled", Type.BOOL, true, s -> true, "true or false", "run the broadcaster (event log) on this node"),
     key("verticles.broadcaster.instances", Type.INT, 1, range(1, 1), "1 (one writer per log)", "broadcaster instances")
   );
