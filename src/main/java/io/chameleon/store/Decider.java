@@ -76,7 +76,9 @@ public final class Decider {
           if (!record.fingerprint().equals(idem.fingerprint())) {
             throw Refusal.conflict("idempotency key already used with another body");
           }
-          return new Accepted(List.of(), record.status(), copy(record.data()));
+          // a repeated create answers 200 (SPEC §1); any other stored status as it was
+          int status = record.status() == 201 ? 200 : record.status();
+          return new Accepted(List.of(), status, copy(record.data()));
         }
       }
       Accepted accepted = dispatch(submission, new Step(state, now), gate);
