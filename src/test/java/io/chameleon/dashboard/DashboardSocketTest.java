@@ -248,6 +248,63 @@ class DashboardSocketTest {
     }
   }
 
+  // ---- pushes
+
+  @Test
+  void verifiesThatEveryPushTypeArrivesWithItsPayload() {
+    try (SocketClient socket = viewer()) {
+      assertTrue(socket.request("subscribe", "s", null).getBoolean("success"));
+      JsonObject request = FakeStore.request("req-push", "PENDING").put("create_fingerprint", "abc");
+      String created = append("intervention_request", new JsonObject().put("request_id", "req-push")
+        .put("uow_id", "uow-1").put("pilot_id", "op-1").put("request", request)).getJsonObject(0).getString("id");
+
+      JsonObject event = socket.awaitFrame(f -> "event".equals(f.getString("type"))
+        && created.equals(f.getJsonObject("data").getString("id")));
+      assertEquals("intervention_request", event.getJsonObject("data").getString("event_type"));
+      assertTrue(event.getJsonObject("data").containsKey("hash"));
+      JsonObject fresh = socket.awaitFrame(f -> "new_request".equals(f.getString("type"))).getJsonObject("data");
+      assertEquals("req-push", fresh.getString("request_id"));
+      assertFalse(fresh.containsKey("create_fingerprint"));
+      JsonObject metrics = socket.awaitFrame(f -> "metrics_update".equals(f.getString("type"))).getJsonObject("data");
+      assertEquals(FakeStore.metrics(), metrics);
+
+      append("intervention_claimed", new JsonObject().put("request_id", "req-push").put("uow_id", "uow-1")
+        .put("old_status", "PENDING").put("new_status", "IN_PROGRESS").put("pilot_id", "op-1")
+        .put("request", FakeStore.request("req-push", "IN_PROGRESS")));
+      JsonObject claimed = socket.awaitFrame(f -> "status_changed".equals(f.getString("type"))).getJsonObject("data");
+      assertEquals("req-push", claimed.getString("request_id"));
+      assertEquals("PENDING", claimed.getString("old_status"));
+      assertEquals("IN_PROGRESS", claimed.getString("new_status"));
+      assertEquals("op-1", claimed.getString("updated_by"));
+
+      append("intervention_expired", new JsonObject().put("request_id", "req-push").put("uow_id", "uow-1")
+        .put("old_status", "IN_PROGRESS").put("new_status", "EXPIRED"));
+      JsonObject expired = socket.awaitFrame(f -> "status_changed".equals(f.getString("type"))
+        && "EXPIRED".equals(f.getJsonObject("data").getString("new_status"))).getJsonObject("data");
+      assertTrue(expired.containsKey("updated_by") && expired.getValue("updated_by") == null);
+
+      JsonObject uow = new JsonObject().put("uow_id", "uow-1").put("status", "ACTIVE").put("version", 3)
+        .put("register_fingerprint", "f").put("waived_rule", "r").put("approval_granted", false);
+      JsonObject parent = new JsonObject().put("uow_id", "uow-0").put("status", "ACTIVE").put("version", 9);
+      append("uow_status_changed", new JsonObject().put("uow_id", "uow-1").put("old_status", "PENDING")
+        .put("new_status", "ACTIVE").put("uow", uow).put("parent_uow", parent));
+      org.awaitility.Awaitility.await().until(() -> socket.pushes("uow_changed").size() == 2);
+      JsonObject changed = socket.pushes("uow_changed").get(0).getJsonObject("data");
+      assertEquals(new JsonObject().put("uow_id", "uow-1").put("status", "ACTIVE").put("version", 3), changed);
+      assertEquals(parent, socket.pushes("uow_changed").get(1).getJsonObject("data"));
+    }
+  }
+
+  @Test
+  void verifiesThatAnUnsubscribedSocketGetsNoPushes() {
+    try (SocketClient quiet = viewer(); SocketClient loud = viewer()) {
+      assertTrue(loud.request("subscribe", "s", null).getBoolean("success"));
+      String id = append("guardian_removed", new JsonObject().put("name", "n")).getJsonObject(0).getString("id");
+      loud.awaitFrame(f -> "event".equals(f.getString("type")) && id.equals(f.getJsonObject("data").getString("id")));
+      assertTrue(quiet.pushes("event").isEmpty());
+    }
+  }
+
   // ---- readiness and static files
 
   @Test
