@@ -12,7 +12,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -26,7 +27,7 @@ final class SocketClient implements AutoCloseable {
   static final String RAW_PATH = "/ws/interventions/websocket";
 
   final WebSocket ws;
-  final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  final Queue<JsonObject> frames = new ConcurrentLinkedQueue<>();
   final AtomicInteger received = new AtomicInteger();
   volatile Short closeStatus;
   volatile String closeReason;
