@@ -4,7 +4,7 @@ package io.chameleon.dashboard;
 final class RateWindow {
 
   private final int max;
-  private long windowStart = Long.MIN_VALUE;
+  private long windowStart = Long.MIN_VALUE / 2;
   private int count;
 
   RateWindow(int max) {

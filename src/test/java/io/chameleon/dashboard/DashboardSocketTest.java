@@ -222,6 +222,21 @@ class DashboardSocketTest {
   }
 
   @Test
+  void verifiesThatASteadyRateUnderTheCapKeepsTheSocketOpen() {
+    try (SocketClient socket = viewer()) {
+      long start = System.currentTimeMillis();
+      for (int i = 0; i < 30; i++) {
+        // 30 requests over ~3 windows: 10 per second, under the cap of 20.
+        long due = start + i * 100L;
+        org.awaitility.Awaitility.await().pollInterval(java.time.Duration.ofMillis(5))
+          .until(() -> System.currentTimeMillis() >= due);
+        assertTrue(socket.request("get_metrics", "r" + i, null).getBoolean("success"));
+      }
+      assertFalse(socket.closed());
+    }
+  }
+
+  @Test
   void verifiesThatAMessageFloodIsAnsweredWithAnErrorThenCloseAndOthersAreUnaffected() {
     try (SocketClient flooder = viewer(); SocketClient other = viewer()) {
       for (int i = 0; i < 40; i++) {
