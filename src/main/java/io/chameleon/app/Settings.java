@@ -48,6 +48,7 @@ public final class Settings {
     key("dashboard.max_queued_bytes", Type.INT, 1_048_576, range(16_384, 67_108_864), "16384..67108864", "pushes queued for one slow socket before it is sent resync"),
     key("dashboard.max_messages_per_second", Type.INT, 20, range(1, 10_000), "1..10000", "messages one socket may send per second before it is closed"),
     key("dashboard.auth_timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "time a new socket has to send its auth message"),
+    key("store.sweep_ms", Type.INT, 1000, range(100, 5000), "100..5000", "how often requests past expires_at are expired (SPEC: within 5 s)"),
     key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
     key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),
     key("verticles.guardian.enabled", Type.BOOL, true, s -> true, "true or false", "run the guardian evaluator on this node"),

@@ -26,25 +26,47 @@ public final class GuardianEvaluation {
    */
   public static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
                                            String rulePrefix, GuardianResolver registry) {
+    return compile(specs, operator, path, rulePrefix, registry, false);
+  }
+
+  /**
+   * As {@link #compile(List, Operator, String, String, GuardianResolver)}; when {@code lenient},
+   * a guardian that cannot be resolved or compiled (say, a name removed since a UOW's policy was
+   * frozen) does not fail the whole evaluation but denies, with the error as its reason — so a
+   * UOW gate parks the UOW for a pilot instead of refusing every advance.
+   */
+  public static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
+                                           String rulePrefix, GuardianResolver registry,
+                                           boolean lenient) {
     Guardian[] guardians = new Guardian[specs.size()];
     for (int i = 0; i < guardians.length; i++) {
-      String itemPath = path + "[" + i + "]";
-      Object spec = specs.get(i);
-      if (spec instanceof String name) {
-        CompiledGuardian registered = registry.find(name);
-        if (registered == null) {
-          throw new InvalidGuardianConfig(itemPath, "unknown guardian '" + name + "'");
+      try {
+        guardians[i] = item(specs.get(i), path + "[" + i + "]", rulePrefix + "[" + i + "]", registry);
+      } catch (InvalidGuardianConfig invalid) {
+        if (!lenient) {
+          throw invalid;
         }
-        guardians[i] = registered;
-      } else if (spec instanceof Map) {
-        guardians[i] = GuardianCompiler.compile(spec, itemPath, registry,
-          rulePrefix + "[" + i + "]");
-      } else {
-        throw new InvalidGuardianConfig(itemPath,
-          "must be a guardian name or a configuration object");
+        String ruleId = specs.get(i) instanceof String name ? name : rulePrefix + "[" + i + "]";
+        Decision denial = Decision.deny("guardian cannot be evaluated: " + invalid.getMessage(),
+          "INVALID", ruleId, Map.of("error", invalid.getMessage()));
+        guardians[i] = (uow, now) -> denial;
       }
     }
     return new GuardianEvaluation(guardians, operator == null ? Operator.AND : operator);
+  }
+
+  private static Guardian item(Object spec, String itemPath, String ruleId, GuardianResolver registry) {
+    if (spec instanceof String name) {
+      CompiledGuardian registered = registry.find(name);
+      if (registered == null) {
+        throw new InvalidGuardianConfig(itemPath, "unknown guardian '" + name + "'");
+      }
+      return registered;
+    }
+    if (spec instanceof Map) {
+      return GuardianCompiler.compile(spec, itemPath, registry, ruleId);
+    }
+    throw new InvalidGuardianConfig(itemPath, "must be a guardian name or a configuration object");
   }
 
   public Verdict evaluate(Map<String, Object> uow, Instant now) {

@@ -132,8 +132,9 @@ public final class GuardianVerticle extends VerticleBase {
       if (prefix != null && !(prefix instanceof String)) {
         throw Failure.badRequest("rule_prefix: must be a string");
       }
+      boolean lenient = Boolean.TRUE.equals(body.getValue("lenient"));
       GuardianEvaluation evaluation = GuardianEvaluation.compile(BusJson.toPlainList(guardians),
-        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry);
+        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry, lenient);
       Verdict verdict = evaluation.evaluate(BusJson.toPlainObject(uow), clock.instant());
       message.reply(BusJson.toJsonObject(verdict.toMap()));
     } catch (RuntimeException e) {

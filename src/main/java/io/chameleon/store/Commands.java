@@ -151,6 +151,10 @@ public final class Commands {
     if (requestId != null && !Envelope.NAME_FORMAT.matcher(requestId).matches()) {
       throw Failure.badRequest("request_id: must match [A-Za-z0-9._:-]{1,200}");
     }
+    if ("pending".equals(requestId) || "metrics".equals(requestId)) {
+      // GET /api/interventions/pending and /metrics are routes: such a request could never be read
+      throw Failure.badRequest("request_id: '" + requestId + "' is reserved");
+    }
     String uowId = e.text("uow_id", true, 200);
     String type = e.oneOf("intervention_type", TYPES, null);
     String title = e.text("title", true, 500);

@@ -298,6 +298,9 @@ public final class Decider {
     UowStatus outcome = a.target();
     Map<String, Object> parkedDecision = null;
     String violatedRule = null;
+    // an approval is consumed only by an advance that got as far as the approval guardians:
+    // one blocked again by a guardian keeps it, so waive → advance cannot loop with resume
+    boolean approvalReached = false;
     if (plan.runs()) {
       Gate.Verdict blocking = gate.blocking() == null ? Gate.Verdict.pass() : gate.blocking();
       emitDecisions(step, uow, pilot, "guardians", blocking.decisions(), decisions);
@@ -306,6 +309,7 @@ public final class Decider {
         parkedDecision = firstFailure(blocking.decisions());
         violatedRule = parkedDecision == null ? "guardians" : (String) parkedDecision.get("name");
       } else {
+        approvalReached = true;
         Gate.Verdict approval = gate.approval() == null ? Gate.Verdict.pass() : gate.approval();
         emitDecisions(step, uow, pilot, "approval_guardians", approval.decisions(), decisions);
         if (!approval.allowed()) {
@@ -321,14 +325,16 @@ public final class Decider {
     if (plan.runs() && uow.waivedRule() != null) {
       extra.put("waiver_consumed", uow.waivedRule());
     }
-    if (plan.runs() && uow.approvalGranted()) {
+    boolean approvalConsumed = approvalReached && uow.approvalGranted();
+    if (approvalConsumed) {
       extra.put("approval_consumed", true);
     }
+    boolean approvalKept = uow.approvalGranted() && !approvalConsumed && a.target() != UowStatus.FAILED;
     Map<String, Object> parked = parkedDecision;
     Uow after = moveUow(step, uow, outcome, pilot, null, null, change -> {
       change.attributes.putAll(copy(a.attributes()));
       change.waivedRule = null;
-      change.approvalGranted = false;
+      change.approvalGranted = approvalKept;
       change.pause = pause;
       if (parked != null) {
         change.parkedDecision = parked;

@@ -21,8 +21,6 @@ public final class Envelope {
   static final Pattern UUID_FORMAT = Pattern.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   static final Pattern NAME_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
-  static final Set<String> ENVELOPE_KEYS = Set.of("actor", "params", "body", "if_match",
-    "idempotency");
 
   private final Actor actor;
   private final Map<String, Object> params;
@@ -48,7 +46,7 @@ public final class Envelope {
     Role role = Role.parse(actorMap.get("role"))
       .orElseThrow(() -> Failure.badRequest("actor.role: must be ADMIN, OPERATOR or VIEWER"));
     if (!role.atLeast(endpointRole)) {
-      throw new Failure(403, "requires role " + endpointRole + "; actor has " + role);
+      throw new Failure(403, "requires role " + endpointRole + ", pilot has " + role);
     }
     Object params = raw.get("params");
     if (params != null && !(params instanceof Map)) {

@@ -76,6 +76,8 @@ class InterventionApiTest {
     create(external("high").put("expires_in_seconds", 0), 400);
     create(external("high").put("expires_in_seconds", 604801), 400);
     create(external("high").put("request_id", "bad id!"), 400);
+    create(external("high").put("request_id", "pending"), 400);
+    create(external("high").put("request_id", "metrics"), 400);
     create(external("high").put("title", "  "), 400);
   }
 

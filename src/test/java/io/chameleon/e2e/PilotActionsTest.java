@@ -202,4 +202,38 @@ class PilotActionsTest {
     assertEquals(400, pilot("/pilot/cancel/" + active, p.operator, reason("")).status());
     assertEquals(400, pilot("/pilot/cancel/" + active, p.operator, reason("x").put("status", "FAILED")).status());
   }
+
+  /** Verifies that a policy naming a guardian that does not exist parks the UOW instead of refusing every advance. */
+  @Test
+  void unresolvableGuardianParksTheUow() {
+    String id = p.register(Pilots.newId(), new JsonObject().put("guardians", new JsonArray().add("never-registered")))
+      .getString("uow_id");
+    JsonObject parked = p.advance(id, "ACTIVE", null, 200);
+    assertEquals("PAUSED", parked.getString("outcome"));
+    JsonObject uow = parked.getJsonObject("uow");
+    assertEquals("never-registered", uow.getJsonObject("pause").getString("rule_id"));
+    assertTrue(uow.getJsonObject("parked_decision").getString("reason").contains("unknown guardian"),
+      uow.getJsonObject("parked_decision").encode());
+    assertEquals(200, pilot("/pilot/cancel/" + id, p.operator, reason("bad policy")).status());
+  }
+
+  /** Verifies that an approval survives an advance blocked before the approval guardians, so waive and resume converge. */
+  @Test
+  void waiverAndApprovalConverge() {
+    JsonObject policy = Pilots.blocking(Pilots.minAmount("floor", 100))
+      .put("approval_guardians", new JsonArray().add(Pilots.minAmount("big", 1000)));
+    String id = node.http.post("/api/uows", p.operator, new JsonObject().put("instance_id", Pilots.newId())
+      .put("attributes", new JsonObject().put("amount", 5000)).put("interaction_policy", policy).encode())
+      .data().getString("uow_id");
+    assertEquals("ADVANCED", p.advance(id, "ACTIVE", null, 200).getString("outcome"));
+    assertEquals("PAUSED", p.advance(id, "COMPLETED", Pilots.smallAmount(), 200).getString("outcome"));
+    assertEquals(200, pilot("/pilot/waive/" + id + "/floor", p.admin, reason("small is fine")).status());
+    assertEquals("PENDING_PILOT_APPROVAL", p.advance(id, "COMPLETED", null, 200).getString("outcome"));
+    assertEquals(200, pilot("/pilot/resume/" + id, p.operator, new JsonObject()).status());
+    assertEquals("PAUSED", p.advance(id, "COMPLETED", null, 200).getString("outcome"), "the waiver was used up");
+    assertEquals(200, pilot("/pilot/waive/" + id + "/floor", p.admin, reason("still fine")).status());
+    JsonObject done = p.advance(id, "COMPLETED", null, 200);
+    assertEquals("ADVANCED", done.getString("outcome"), "the approval was kept for this advance: " + done.encode());
+    assertEquals("COMPLETED", done.getJsonObject("uow").getString("status"));
+  }
 }
