@@ -89,7 +89,9 @@
   function when(iso) {
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return str(iso);
-    return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) + ' (' + age(iso) + ' ago)';
+    const future = d.getTime() > Date.now() + 1000;
+    const rel = future ? 'in ' + age(new Date(2 * Date.now() - d.getTime()).toISOString()) : age(iso) + ' ago';
+    return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) + ' (' + rel + ')';
   }
 
   /** Event ids are "<ms>-<seq>": compare numerically, part by part. */
@@ -684,7 +686,7 @@
     if (decision) section.appendChild(renderDecision(decision, 0));
     const others = Object.entries(context).filter(([k]) => !(k === 'decision' && decision) && !isDecision(context));
     if (others.length) {
-      section.appendChild(h('div', { class: 'section-sub muted', text: 'Context' }));
+      section.appendChild(h('div', { class: 'sub', text: 'Context' }));
       section.appendChild(kv(others.map(([k, v]) => [k, valueNode(v)]), 'context'));
     }
     if (!decision && !others.length) {
@@ -775,7 +777,7 @@
     ].filter((p) => p[0] !== null), 'uow-fields'));
     const attrs = u.attributes && typeof u.attributes === 'object' ? Object.entries(u.attributes) : [];
     if (attrs.length) {
-      section.appendChild(h('div', { class: 'muted', text: 'Attributes' }));
+      section.appendChild(h('div', { class: 'sub', text: 'Attributes' }));
       section.appendChild(kv(attrs.map(([k, v]) => [k, valueNode(v)]), 'uow-attributes'));
     }
     const history = Array.isArray(u.history) ? u.history : [];
@@ -983,7 +985,7 @@
       });
       const ids = Array.isArray(inst.paused_uow_ids) ? inst.paused_uow_ids : [];
       box.appendChild(h('div', { class: 'halted', 'data-testid': 'halted-instance', 'data-instance-id': inst.instance_id },
-        h('div', { class: 'mono', text: inst.instance_id }),
+        h('div', { class: 'halted-id mono', 'data-testid': 'halted-instance-id', text: inst.instance_id }),
         kv([['Halted by', inst.halted_by], ['When', when(inst.halted_at)], ['Reason', inst.reason], ['Paused', ids.length + ' unit(s) of work']]),
         h('div', { class: 'row' }, reason, release), err));
     }
