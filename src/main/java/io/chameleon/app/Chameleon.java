@@ -4,6 +4,7 @@ import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
 import io.chameleon.gateway.GatewayVerticle;
 import io.chameleon.guardian.GuardianVerticle;
+import io.chameleon.store.StoreVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node of Chameleon: the verticles this node runs, deployed in dependency order (the
- * broadcaster first, since the others rebuild their state from the event log; the gateway last,
- * so the port opens only when everything behind it is ready).
+ * broadcaster first, since the others rebuild their state from the event log; the guardian
+ * evaluator before the store, whose gate uses it; the gateway last, so the port opens only when
+ * everything behind it is ready).
  */
 public final class Chameleon {
 
@@ -96,6 +98,7 @@ public final class Chameleon {
     Future<Void> chain = Future.succeededFuture();
     chain = step(chain, vertx, config, verticles, "broadcaster", BroadcasterVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "guardian", GuardianVerticle::new, ids);
+    chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "gateway", () -> {
       GatewayVerticle gateway = new GatewayVerticle();
       gateways.add(gateway);

@@ -34,28 +34,48 @@ public final class Addresses {
   /** Readiness of the guardian evaluator: {@code {}} → {@code {status, guardians}}. */
   public static final String GUARDIAN_STATUS = "guardian.status";
 
-  // ---- store: units of work, pilot actions, intervention requests. Every request carries
-  // {actor: {pilot_id, role}, params, body, if_match?, idempotency?: {key, method, path}} and is
-  // answered {status, data}.
+  // ---- store: UOWs, pilot actions, intervention requests. Every request is
+  // {actor: {pilot_id, role}, params, body, if_match?, idempotency?: {key, method, path}};
+  // every success reply is {status: 200|201, data}; failures carry 400/403/404/409/503.
 
+  /** Register a UOW: body {uow_id?, instance_id, parent_uow_id?, attributes?, interaction_policy?}. */
   public static final String STORE_UOW_REGISTER = "store.uow.register";
+  /** One UOW with its history: params {uow_id}. */
   public static final String STORE_UOW_GET = "store.uow.get";
+  /** UOWs: params {instance_id?, status?, limit?, offset?} → {uows, total, count, limit, offset}. */
   public static final String STORE_UOW_LIST = "store.uow.list";
+  /** Record an agent interaction: params {uow_id}. */
   public static final String STORE_UOW_INTERACTION = "store.uow.interaction";
+  /** Advance a UOW: params {uow_id}, body {status, attributes?} → {uow, outcome, decisions}. */
   public static final String STORE_UOW_ADVANCE = "store.uow.advance";
+  /** Halt an instance (ADMIN): body {instance_id, reason, dry_run?}. */
   public static final String STORE_PILOT_KILL_SWITCH = "store.pilot.kill_switch";
+  /** Release a halted instance (ADMIN): body {instance_id, reason}. */
   public static final String STORE_PILOT_KILL_SWITCH_RELEASE = "store.pilot.kill_switch_release";
+  /** Clarify a ZOMBIED_SOFT UOW (OPERATOR+): params {uow_id}, body {text}. */
   public static final String STORE_PILOT_CLARIFICATION = "store.pilot.clarification";
+  /** Waive a guardian violation (ADMIN): params {uow_id, guard_rule_id}, body {reason}. */
   public static final String STORE_PILOT_WAIVE = "store.pilot.waive";
+  /** Approve a PENDING_PILOT_APPROVAL UOW (OPERATOR+): params {uow_id}, body {reason?}. */
   public static final String STORE_PILOT_RESUME = "store.pilot.resume";
+  /** Cancel a parked UOW (OPERATOR+): params {uow_id}, body {reason}. */
   public static final String STORE_PILOT_CANCEL = "store.pilot.cancel";
+  /** Halted instances: {} → {instances}. */
   public static final String STORE_INSTANCES_HALTED = "store.instances.halted";
+  /** Create an intervention request: body {request_id?, uow_id, intervention_type, title, ...}. */
   public static final String STORE_INTERVENTION_CREATE = "store.intervention.create";
+  /** One intervention request: params {request_id}. */
   public static final String STORE_INTERVENTION_GET = "store.intervention.get";
+  /** The pending queue: params {pilot_id?, limit?, offset?}. */
   public static final String STORE_INTERVENTION_PENDING = "store.intervention.pending";
+  /** Intervention metrics (SPEC §5 keys). */
   public static final String STORE_INTERVENTION_METRICS = "store.intervention.metrics";
+  /** Claim a request: params {request_id}, body {}. */
   public static final String STORE_INTERVENTION_CLAIM = "store.intervention.claim";
+  /** Approve a request: params {request_id}, body {reason}. */
   public static final String STORE_INTERVENTION_APPROVE = "store.intervention.approve";
+  /** Reject a request: params {request_id}, body {reason}. */
   public static final String STORE_INTERVENTION_REJECT = "store.intervention.reject";
+  /** Readiness of the store: {} → {status, uows, requests}. */
   public static final String STORE_STATUS = "store.status";
 }

@@ -1,0 +1,251 @@
+package io.chameleon.store;
+
+import static io.chameleon.store.Canonical.map;
+
+import io.chameleon.bus.Failure;
+import io.chameleon.bus.Role;
+import io.chameleon.store.Command.Actor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One store request message, {@code {actor, params, body, if_match?, idempotency?}}, read from
+ * plain maps: the actor and the endpoint's role first (403), then typed accessors that answer 400
+ * naming the bad field. No Vert.x types.
+ */
+public final class Envelope {
+
+  static final Pattern UUID_FORMAT = Pattern.compile(
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  static final Pattern NAME_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+  static final Set<String> ENVELOPE_KEYS = Set.of("actor", "params", "body", "if_match",
+    "idempotency");
+
+  private final Actor actor;
+  private final Map<String, Object> params;
+  private final Map<String, Object> body;
+  private final Map<String, Object> raw;
+
+  private Envelope(Actor actor, Map<String, Object> params, Map<String, Object> body,
+                   Map<String, Object> raw) {
+    this.actor = actor;
+    this.params = params;
+    this.body = body;
+    this.raw = raw;
+  }
+
+  /** Reads the envelope and checks the endpoint's role: 400 for a bad actor, 403 for a low role. */
+  public static Envelope read(Map<String, Object> message, Role endpointRole) {
+    Map<String, Object> raw = message == null ? Map.of() : message;
+    Map<String, Object> actorMap = map(raw.get("actor"));
+    if (actorMap == null || !(actorMap.get("pilot_id") instanceof String pilot)
+      || pilot.isBlank() || pilot.length() > 200) {
+      throw Failure.badRequest("actor.pilot_id: must be a non-empty string");
+    }
+    Role role = Role.parse(actorMap.get("role"))
+      .orElseThrow(() -> Failure.badRequest("actor.role: must be ADMIN, OPERATOR or VIEWER"));
+    if (!role.atLeast(endpointRole)) {
+      throw new Failure(403, "requires role " + endpointRole + "; actor has " + role);
+    }
+    Object params = raw.get("params");
+    if (params != null && !(params instanceof Map)) {
+      throw Failure.badRequest("params: must be an object");
+    }
+    Object body = raw.get("body");
+    if (body != null && !(body instanceof Map)) {
+      throw Failure.badRequest("body: must be a JSON object");
+    }
+    return new Envelope(new Actor(pilot, role),
+      params == null ? Map.of() : map(params), body == null ? new LinkedHashMap<>() : map(body),
+      raw);
+  }
+
+  public Actor actor() {
+    return actor;
+  }
+
+  public Map<String, Object> body() {
+    return body;
+  }
+
+  // ---- params (strings; numbers accepted from bus callers)
+
+  public String param(String name) {
+    Object value = params.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return String.valueOf(value);
+    }
+    throw Failure.badRequest(name + ": must be a string");
+  }
+
+  public String uuidParam(String name, boolean required) {
+    return uuid(name, param(name), required);
+  }
+
+  public String nameParam(String name) {
+    String value = param(name);
+    if (value == null || !NAME_FORMAT.matcher(value).matches()) {
+      throw Failure.badRequest(name + ": must match [A-Za-z0-9._:-]{1,200}");
+    }
+    return value;
+  }
+
+  public int intParam(String name, int defaultValue, int min, int max) {
+    String value = param(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      long parsed = Long.parseLong(value.trim());
+      if (parsed < min || parsed > max) {
+        throw Failure.badRequest(name + ": must be between " + min + " and " + max);
+      }
+      return (int) parsed;
+    } catch (NumberFormatException e) {
+      throw Failure.badRequest(name + ": must be an integer");
+    }
+  }
+
+  /** {@code If-Match}: a version number, or null when absent. */
+  public Long ifMatch() {
+    Object value = raw.get("if_match");
+    if (value == null) {
+      return null;
+    }
+    try {
+      String text = String.valueOf(value).trim();
+      if (text.startsWith("\"") && text.endsWith("\"") && text.length() >= 2) {
+        text = text.substring(1, text.length() - 1);
+      }
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw Failure.badRequest("if_match: must be a version number");
+    }
+  }
+
+  /** The idempotency scope (pilot, method, path, key) and the body's fingerprint, or null. */
+  public Command.Idempotency idempotency() {
+    Object value = raw.get("idempotency");
+    if (value == null) {
+      return null;
+    }
+    Map<String, Object> idem = map(value);
+    if (idem == null || !(idem.get("key") instanceof String key) || key.isBlank()
+      || key.length() > 255) {
+      throw Failure.badRequest("idempotency.key: must be a non-empty string of at most 255");
+    }
+    String method = idem.get("method") instanceof String m ? m : "";
+    String path = idem.get("path") instanceof String p ? p : "";
+    String scope = String.join("\n", actor.pilotId(), method, path, key);
+    return new Command.Idempotency(scope, Canonical.json(body));
+  }
+
+  // ---- body fields
+
+  /** 400 when the body has a field outside {@code allowed}. */
+  public void onlyFields(Set<String> allowed) {
+    for (String key : body.keySet()) {
+      if (!allowed.contains(key)) {
+        throw Failure.badRequest(key + ": unknown field");
+      }
+    }
+  }
+
+  public String string(String name, boolean required) {
+    Object value = body.get(name);
+    if (value == null) {
+      if (required) {
+        throw Failure.badRequest(name + ": is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw Failure.badRequest(name + ": must be a string");
+    }
+    return text;
+  }
+
+  /** A required or optional string that must not be empty or whitespace only. */
+  public String text(String name, boolean required, int maxLength) {
+    String value = string(name, required);
+    if (value != null && value.isBlank()) {
+      throw Failure.badRequest(name + ": must not be empty");
+    }
+    if (value != null && value.length() > maxLength) {
+      throw Failure.badRequest(name + ": must be at most " + maxLength + " characters");
+    }
+    return value;
+  }
+
+  public String uuidField(String name, boolean required) {
+    return uuid(name, string(name, required), required);
+  }
+
+  public Map<String, Object> object(String name) {
+    Object value = body.get(name);
+    if (value == null) {
+      return new LinkedHashMap<>();
+    }
+    Map<String, Object> object = map(value);
+    if (object == null) {
+      throw Failure.badRequest(name + ": must be an object");
+    }
+    return Canonical.copy(object);
+  }
+
+  public boolean bool(String name, boolean defaultValue) {
+    Object value = body.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw Failure.badRequest(name + ": must be a boolean");
+    }
+    return flag;
+  }
+
+  public long integer(String name, long defaultValue, long min, long max) {
+    Object value = body.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw Failure.badRequest(name + ": must be an integer");
+    }
+    long number = ((Number) value).longValue();
+    if (number < min || number > max) {
+      throw Failure.badRequest(name + ": must be between " + min + " and " + max);
+    }
+    return number;
+  }
+
+  public String oneOf(String name, List<String> allowed, String defaultValue) {
+    String value = string(name, defaultValue == null);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!allowed.contains(value)) {
+      throw Failure.badRequest(name + ": must be one of " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  static String uuid(String name, String value, boolean required) {
+    if (value == null) {
+      if (required) {
+        throw Failure.badRequest(name + ": is required");
+      }
+      return null;
+    }
+    if (!UUID_FORMAT.matcher(value).matches()) {
+      throw Failure.badRequest(name + ": must be a UUID");
+    }
+    return value.toLowerCase();
+  }
+}

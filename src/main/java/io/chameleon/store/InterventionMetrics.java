@@ -1,0 +1,91 @@
+package io.chameleon.store;
+
+import static io.chameleon.store.Canonical.obj;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The §5 metrics as counters, updated on every request change (never a scan). Resolution time is
+ * creation to decision (APPROVED or REJECTED); top pilots counts decisions per pilot.
+ */
+public final class InterventionMetrics {
+
+  private record PilotCount(String pilotId, long count) {
+  }
+
+  private static final Comparator<PilotCount> TOP = Comparator
+    .comparingLong(PilotCount::count).reversed().thenComparing(PilotCount::pilotId);
+
+  private long total;
+  private final EnumMap<RequestStatus, Long> byStatus = new EnumMap<>(RequestStatus.class);
+  private final Map<String, Long> byType = new TreeMap<>();
+  private final Map<String, Long> byPriority = new TreeMap<>();
+  private double resolutionSeconds;
+  private long resolved;
+  private final Map<String, Long> decisionsByPilot = new HashMap<>();
+  private final TreeSet<PilotCount> topPilots = new TreeSet<>(TOP);
+
+  /** Accounts one change: {@code before} is null for a new request. */
+  void onChange(InterventionRequest before, InterventionRequest after) {
+    if (before == null) {
+      total++;
+      byType.merge(after.interventionType(), 1L, Long::sum);
+      byPriority.merge(after.priority(), 1L, Long::sum);
+    } else {
+      byStatus.merge(before.status(), -1L, Long::sum);
+    }
+    byStatus.merge(after.status(), 1L, Long::sum);
+    boolean decided = after.status() == RequestStatus.APPROVED
+      || after.status() == RequestStatus.REJECTED;
+    if (decided && (before == null || before.status().open())) {
+      Instant created = Instant.parse(after.createdAt());
+      Instant decidedAt = Instant.parse(after.actionTimestamp());
+      resolutionSeconds += Duration.between(created, decidedAt).toMillis() / 1000.0;
+      resolved++;
+      if (after.actionBy() != null) {
+        long old = decisionsByPilot.getOrDefault(after.actionBy(), 0L);
+        topPilots.remove(new PilotCount(after.actionBy(), old));
+        decisionsByPilot.put(after.actionBy(), old + 1);
+        topPilots.add(new PilotCount(after.actionBy(), old + 1));
+      }
+    }
+  }
+
+  public long total() {
+    return total;
+  }
+
+  public Map<String, Object> toView() {
+    List<Object> top = new ArrayList<>();
+    for (PilotCount entry : topPilots) {
+      if (top.size() == 10) {
+        break;
+      }
+      top.add(obj("pilot_id", entry.pilotId(), "interventions", entry.count()));
+    }
+    double avg = resolved == 0 ? 0.0 : Math.round(resolutionSeconds / resolved * 1000.0) / 1000.0;
+    return obj("total_interventions", total,
+      "pending_interventions", count(RequestStatus.PENDING),
+      "in_progress_interventions", count(RequestStatus.IN_PROGRESS),
+      "approved_interventions", count(RequestStatus.APPROVED),
+      "rejected_interventions", count(RequestStatus.REJECTED),
+      "expired_interventions", count(RequestStatus.EXPIRED),
+      "completed_interventions", count(RequestStatus.COMPLETED),
+      "avg_resolution_time_seconds", avg,
+      "by_type", new TreeMap<>(byType), "by_priority", new TreeMap<>(byPriority),
+      "top_pilots", top);
+  }
+
+  private long count(RequestStatus status) {
+    return byStatus.getOrDefault(status, 0L);
+  }
+}

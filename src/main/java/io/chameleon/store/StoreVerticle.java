@@ -1,0 +1,362 @@
+package io.chameleon.store;
+
+import static io.chameleon.store.Canonical.obj;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.bus.Role;
+import io.chameleon.store.Command.Submission;
+import io.chameleon.store.Decision.Accepted;
+import io.chameleon.store.Decision.Rejected;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store actor: UOWs, pilot actions and intervention requests (SPEC §3, §5). A write takes the
+ * lock keys of what it touches, decides with the {@link Decider} (an advance first asks the
+ * guardian evaluator, inside the lock), appends the decided events in one {@code events.append},
+ * and only once the log has them applies them to the {@link StoreState} and replies. On start the
+ * state is rebuilt from the log before any consumer is registered. One instance per node.
+ *
+ * <p>Config: {@code bus.timeout_ms} (default 5000), {@code store.sweep_ms} (default 1000), how
+ * often requests past {@code expires_at} are expired.
+ */
+public final class StoreVerticle extends VerticleBase {
+
+  static final int PAGE_SIZE = 1000;
+  static final int MAX_EXPIRE_PER_SWEEP = 200;
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private final Clock clock;
+  private final Decider decider;
+  private final StoreState state = new StoreState();
+  private final KeyedLocks locks = new KeyedLocks();
+  private final Set<String> inFlight = new HashSet<>();
+  private final Set<String> expiring = new HashSet<>();
+  private BusClient bus;
+  private long sweeper = -1;
+
+  /** A success: {@code {status, data}}. */
+  record Reply(int status, Map<String, Object> data) {
+    JsonObject toJson() {
+      return new JsonObject().put("status", status).put("data", BusMaps.json(data));
+    }
+  }
+
+  public StoreVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock every command reads {@code now} from, once. */
+  public StoreVerticle(Clock clock) {
+    this.clock = clock;
+    this.decider = new Decider();
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = new BusClient(vertx, config().getJsonObject("bus", new JsonObject())
+      .getLong("timeout_ms", 5000L));
+    long sweepMillis = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
+    return replayFrom("0-0")
+      .recover(err -> Future.failedFuture(new IllegalStateException(
+        "cannot rebuild the store from the event log: " + err.getMessage(), err)))
+      .compose(replayed -> Future.all(List.of(
+        write(Addresses.STORE_UOW_REGISTER, Role.OPERATOR, Commands::register),
+        read(Addresses.STORE_UOW_GET, this::getUow),
+        read(Addresses.STORE_UOW_LIST, this::listUows),
+        write(Addresses.STORE_UOW_INTERACTION, Role.OPERATOR, Commands::interaction),
+        write(Addresses.STORE_UOW_ADVANCE, Role.OPERATOR, Commands::advance),
+        write(Addresses.STORE_PILOT_KILL_SWITCH, Role.ADMIN, Commands::killSwitch),
+        write(Addresses.STORE_PILOT_KILL_SWITCH_RELEASE, Role.ADMIN, Commands::release),
+        write(Addresses.STORE_PILOT_CLARIFICATION, Role.OPERATOR, Commands::clarification),
+        write(Addresses.STORE_PILOT_WAIVE, Role.ADMIN, Commands::waive),
+        write(Addresses.STORE_PILOT_RESUME, Role.OPERATOR, Commands::resume),
+        write(Addresses.STORE_PILOT_CANCEL, Role.OPERATOR, Commands::cancel),
+        read(Addresses.STORE_INSTANCES_HALTED, this::halted),
+        write(Addresses.STORE_INTERVENTION_CREATE, Role.OPERATOR, Commands::createRequest),
+        read(Addresses.STORE_INTERVENTION_GET, this::getRequest),
+        read(Addresses.STORE_INTERVENTION_PENDING, this::pending),
+        read(Addresses.STORE_INTERVENTION_METRICS, e -> state.metrics().toView()),
+        write(Addresses.STORE_INTERVENTION_CLAIM, Role.OPERATOR, Commands::claim),
+        write(Addresses.STORE_INTERVENTION_APPROVE, Role.OPERATOR, Commands::approve),
+        write(Addresses.STORE_INTERVENTION_REJECT, Role.OPERATOR, Commands::reject),
+        consume(Addresses.STORE_STATUS, this::status))))
+      .onSuccess(ready -> {
+        sweeper = vertx.setPeriodic(sweepMillis, tick -> sweep());
+        LOG.info("[uows: {}, requests: {}, last_event: {}] store ready", state.uowCount(),
+          state.requestCount(), state.lastEventId());
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
+    return vertx.eventBus().<JsonObject>consumer(address, handler).completion();
+  }
+
+  private Future<Void> write(String address, Role role, Function<Envelope, Submission> parser) {
+    return consume(address, message -> {
+      Submission submission;
+      try {
+        submission = parser.apply(Envelope.read(BusMaps.plainObject(message.body()), role));
+      } catch (RuntimeException e) {
+        BusClient.fail(message, toFailure(e));
+        return;
+      }
+      submit(submission).onComplete(done -> {
+        if (done.succeeded()) {
+          message.reply(done.result().toJson());
+        } else {
+          BusClient.fail(message, toFailure(done.cause()));
+        }
+      });
+    });
+  }
+
+  private Future<Void> read(String address, Function<Envelope, Map<String, Object>> query) {
+    return consume(address, message -> {
+      try {
+        Map<String, Object> data = query.apply(
+          Envelope.read(BusMaps.plainObject(message.body()), Role.VIEWER));
+        message.reply(new Reply(200, data).toJson());
+      } catch (RuntimeException e) {
+        BusClient.fail(message, toFailure(e));
+      }
+    });
+  }
+
+  // ---- start-up: rebuild from the log
+
+  private Future<Void> replayFrom(String after) {
+    JsonObject query = new JsonObject().put("after", after).put("count", PAGE_SIZE)
+      .put("types", new JsonArray(new ArrayList<>(StoreEvents.REPLAYED)));
+    return bus.request(Addresses.EVENTS_READ, query).compose(page -> {
+      JsonArray events = page.getJsonArray("events", new JsonArray());
+      for (int i = 0; i < events.size(); i++) {
+        state.apply(logged(events.getJsonObject(i)));
+      }
+      String scannedTo = page.getString("scanned_to", after);
+      if (!page.getBoolean("more", false)) {
+        return Future.succeededFuture();
+      }
+      if (scannedTo.equals(after)) {
+        return Future.failedFuture("events.read reported more events but did not advance past "
+          + after);
+      }
+      return replayFrom(scannedTo);
+    });
+  }
+
+  private static LoggedEvent logged(JsonObject event) {
+    return new LoggedEvent(event.getString("id"), event.getString("timestamp"),
+      event.getString("event_type"), BusMaps.plainObject(event.getJsonObject("payload")));
+  }
+
+  // ---- writes
+
+  /** Queues a command behind the holders of its keys; a duplicate idempotency key in flight → 409. */
+  Future<Reply> submit(Submission submission) {
+    String scope = submission.idempotency() == null ? null : submission.idempotency().scope();
+    if (scope != null && !inFlight.add(scope)) {
+      return Future.failedFuture(Failure.conflict(
+        "a request with this idempotency key is still in progress"));
+    }
+    Future<Reply> reply = locks.run(() -> LockKeys.of(submission.command(), state),
+      () -> execute(submission));
+    return scope == null ? reply : reply.andThen(done -> inFlight.remove(scope));
+  }
+
+  private Future<Reply> execute(Submission submission) {
+    Instant now = clock.instant();
+    boolean replayedReply = submission.idempotency() != null
+      && state.idempotency(submission.idempotency().scope(), now) != null;
+    if (!(submission.command() instanceof Command.Advance) || replayedReply) {
+      return commit(decider.decide(submission, state, now));
+    }
+    Object plan = decider.plan(submission, state);
+    if (plan instanceof Rejected rejected) {
+      return commit(rejected);
+    }
+    return gate((Gate.Plan) plan)
+      .compose(result -> commit(decider.decide(submission, state, now, result)));
+  }
+
+  /** Evaluates the blocking guardians, then (when they allow) the approval guardians. */
+  private Future<Gate.Result> gate(Gate.Plan plan) {
+    if (!plan.runs()) {
+      return Future.succeededFuture(Gate.Result.NONE);
+    }
+    return evaluate(plan.blocking(), plan.flatView()).compose(blocking -> {
+      if (!blocking.allowed()) {
+        return Future.succeededFuture(new Gate.Result(blocking, null));
+      }
+      return evaluate(plan.approval(), plan.flatView())
+        .map(approval -> new Gate.Result(blocking, approval));
+    });
+  }
+
+  private Future<Gate.Verdict> evaluate(Gate.Stage stage, Map<String, Object> flatView) {
+    if (stage.empty()) {
+      return Future.succeededFuture(Gate.Verdict.pass());
+    }
+    JsonObject request = new JsonObject()
+      .put("guardians", BusMaps.json(stage.guardians()))
+      .put("operator", stage.operator())
+      .put("uow", BusMaps.jsonObject(flatView))
+      .put("rule_prefix", stage.rulePrefix());
+    return bus.request(Addresses.GUARDIAN_EVALUATE, request).map(reply -> {
+      List<Map<String, Object>> decisions = new ArrayList<>();
+      JsonArray answered = reply.getJsonArray("decisions", new JsonArray());
+      for (int i = 0; i < answered.size(); i++) {
+        Map<String, Object> decision = BusMaps.plainObject(answered.getJsonObject(i));
+        if (i < stage.ruleIds().size()) {
+          decision.put("name", stage.ruleIds().get(i));
+        }
+        decisions.add(decision);
+      }
+      return new Gate.Verdict(reply.getBoolean("allowed", false), decisions);
+    });
+  }
+
+  private Future<Reply> commit(Decision decision) {
+    if (decision instanceof Rejected rejected) {
+      Failure failure = new Failure(rejected.status(), rejected.message());
+      if (rejected.events().isEmpty()) {
+        return Future.failedFuture(failure);
+      }
+      return append(rejected.events())
+        .onFailure(err -> LOG.warn("[status: {}] refusal not recorded: {}", rejected.status(),
+          err.getMessage()))
+        .transform(recorded -> Future.failedFuture(failure));
+    }
+    Accepted accepted = (Accepted) decision;
+    if (accepted.events().isEmpty()) {
+      return Future.succeededFuture(new Reply(accepted.status(), accepted.data()));
+    }
+    return append(accepted.events()).map(appended -> {
+      for (int i = 0; i < appended.size(); i++) {
+        state.apply(logged(appended.getJsonObject(i)));
+      }
+      return new Reply(accepted.status(), accepted.data());
+    });
+  }
+
+  private Future<JsonArray> append(List<Draft> drafts) {
+    JsonArray events = new JsonArray();
+    for (Draft draft : drafts) {
+      events.add(new JsonObject().put("event_type", draft.eventType())
+        .put("payload", BusMaps.jsonObject(draft.payload())));
+    }
+    return bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", events))
+      .map(reply -> reply.getJsonArray("events", new JsonArray()));
+  }
+
+  /** Expires requests past {@code expires_at}, through the same queue as every command. */
+  private void sweep() {
+    Instant now = clock.instant();
+    state.forgetExpiredIdempotency(now);
+    for (String requestId : state.expiredAt(now, MAX_EXPIRE_PER_SWEEP)) {
+      if (expiring.add(requestId)) {
+        submit(Submission.of(new Command.Expire(requestId)))
+          .onSuccess(done -> LOG.info("[request: {}] expired", requestId))
+          .onFailure(err -> LOG.debug("[request: {}] not expired: {}", requestId,
+            err.getMessage()))
+          .onComplete(done -> expiring.remove(requestId));
+      }
+    }
+  }
+
+  // ---- reads
+
+  private Map<String, Object> getUow(Envelope e) {
+    String uowId = e.uuidParam("uow_id", true);
+    Uow uow = state.uow(uowId);
+    if (uow == null) {
+      throw Failure.notFound("uow " + uowId + " not found");
+    }
+    Map<String, Object> view = uow.toView();
+    view.put("history", Canonical.copy(new ArrayList<>(state.history(uowId))));
+    return view;
+  }
+
+  private Map<String, Object> listUows(Envelope e) {
+    String instanceId = e.uuidParam("instance_id", false);
+    String statusParam = e.param("status");
+    UowStatus status = statusParam == null ? null : UowStatus.parse(statusParam);
+    if (statusParam != null && status == null) {
+      throw Failure.badRequest("status: must be a UOW status");
+    }
+    int limit = e.intParam("limit", 50, 1, 500);
+    int offset = e.intParam("offset", 0, 0, Integer.MAX_VALUE);
+    StoreState.Page<Uow> page = state.uows(instanceId, status, limit, offset);
+    List<Object> uows = new ArrayList<>();
+    page.items().forEach(uow -> uows.add(uow.toView()));
+    return obj("uows", uows, "total", page.total(), "count", uows.size(), "limit", limit,
+      "offset", offset);
+  }
+
+  private Map<String, Object> halted(Envelope e) {
+    List<Object> instances = new ArrayList<>();
+    state.haltedInstances().forEach(h -> instances.add(h.toView()));
+    return obj("instances", instances);
+  }
+
+  private Map<String, Object> getRequest(Envelope e) {
+    String requestId = e.nameParam("request_id");
+    InterventionRequest request = state.request(requestId);
+    if (request == null) {
+      throw Failure.notFound("intervention request " + requestId + " not found");
+    }
+    return request.toView();
+  }
+
+  private Map<String, Object> pending(Envelope e) {
+    String pilot = e.param("pilot_id");
+    if (pilot != null && (pilot.isBlank() || pilot.length() > 200)) {
+      throw Failure.badRequest("pilot_id: must be a non-empty string of at most 200");
+    }
+    int limit = e.intParam("limit", 50, 1, 500);
+    int offset = e.intParam("offset", 0, 0, Integer.MAX_VALUE);
+    StoreState.Page<InterventionRequest> page = state.pending(pilot, limit, offset);
+    List<Object> requests = new ArrayList<>();
+    page.items().forEach(request -> requests.add(request.toView()));
+    return obj("requests", requests, "total", page.total(), "count", requests.size(),
+      "limit", limit, "offset", offset);
+  }
+
+  private void status(Message<JsonObject> message) {
+    message.reply(new JsonObject().put("status", "UP").put("uows", state.uowCount())
+      .put("requests", state.requestCount()));
+  }
+
+  private static Failure toFailure(Throwable err) {
+    if (err instanceof Failure failure) {
+      return failure;
+    }
+    LOG.error("unexpected failure in the store", err);
+    return new Failure(500, "internal error");
+  }
+}
