@@ -1065,6 +1065,10 @@
         if (!data || !data.request_id) break;
         const id = data.request_id;
         applyPendingChange(() => {
+          if (data.request && data.request.request_id === id) {
+            upsertRequest(data.request);
+            return;
+          }
           const r = state.requests.get(id);
           if (!r) return;
           if (OPEN.has(data.new_status)) {
@@ -1074,7 +1078,7 @@
             state.total = Math.max(0, state.total - 1);
           }
         });
-        if (!state.requests.has(id) && OPEN.has(data.new_status) && socket.live) {
+        if (!state.requests.has(id) && !data.request && OPEN.has(data.new_status) && socket.live) {
           socket.call('request_detail', { request_id: id }).then((r) => applyPendingChange(() => upsertRequest(r)), () => {});
         }
         if (state.selectedId === id) loadDetail(id, true);

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -51,6 +53,7 @@ class ConsoleBrowserTest {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   static final Duration WAIT = Duration.ofSeconds(15);
+  static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
   @TempDir
   static Path dataDir;
@@ -71,6 +74,8 @@ class ConsoleBrowserTest {
     // never let Selenium Manager look for (or download) a browser or a driver, nor send statistics
     System.setProperty("SE_AVOID_STATS", "true");
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
+    // Selenium 4.27 ships CDP bindings up to v131 and warns about newer Chromium; the test uses no CDP
+    SELENIUM_LOG.setLevel(Level.SEVERE);
     node = TestNode.start(dataDir);
     p = new Pilots(node);
     base = "http://127.0.0.1:" + node.http.port() + "/";
