@@ -172,7 +172,8 @@ class ConsoleBrowserTest {
     wait(d -> byTestId("action-approve").isEnabled());
     byTestId("action-approve").click();
     waitText("detail-status", "APPROVED");
-    wait(d -> d.findElements(By.cssSelector("[data-testid=pending-row][data-request-id='" + linkedId + "']")).isEmpty());
+    wait("the approved request to leave the pending list",
+      d -> d.findElements(By.cssSelector("[data-testid=pending-row][data-request-id='" + linkedId + "']")).isEmpty());
     assertEquals("ACTIVE", p.uow(uowId).getString("status"), "approving a resume request resumes the UOW");
     assertEquals(approvedBefore + 1, metrics().getLong("approved_interventions"));
 
@@ -195,7 +196,8 @@ class ConsoleBrowserTest {
 
     // the event feed has the approval
     byTestId("tab-events").click();
-    wait(d -> !d.findElements(By.cssSelector("[data-testid=event-row][data-event-type=intervention_approved]")).isEmpty());
+    wait("intervention_approved in the event feed",
+      d -> !d.findElements(By.cssSelector("[data-testid=event-row][data-event-type=intervention_approved]")).isEmpty());
   }
 
   /** Verifies that a VIEWER sees the pending list and details, with no way to act. */
@@ -281,7 +283,7 @@ class ConsoleBrowserTest {
   private static void signIn(String token, String pilot, String role) {
     waitVisible("token-input").sendKeys(token);
     byTestId("signin-button").click();
-    wait(d -> "live".equals(byTestId("connection-state").getAttribute("data-state")));
+    wait("the connection to be live", d -> "live".equals(byTestId("connection-state").getAttribute("data-state")));
     waitText("pilot-id", pilot);
     waitText("pilot-role", role);
   }
@@ -295,14 +297,14 @@ class ConsoleBrowserTest {
   }
 
   private static WebElement waitRow(String requestId) {
-    return wait(d -> {
+    return wait("request " + requestId + " in the pending list", d -> {
       List<WebElement> rows = d.findElements(By.cssSelector("[data-testid=pending-row][data-request-id='" + requestId + "']"));
       return rows.isEmpty() || !rows.get(0).isDisplayed() ? null : rows.get(0);
     });
   }
 
   private static WebElement waitVisible(String testId) {
-    return wait(d -> {
+    return wait("[data-testid=" + testId + "] to be visible", d -> {
       List<WebElement> found = d.findElements(By.cssSelector("[data-testid='" + testId + "']"));
       return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
     });
@@ -322,8 +324,15 @@ class ConsoleBrowserTest {
   }
 
   private static <T> T wait(Function<WebDriver, T> condition) {
+    return wait("the page to get there", condition);
+  }
+
+  private static <T> T wait(String what, Function<WebDriver, T> condition) {
     try {
-      return new WebDriverWait(driver, WAIT, Duration.ofMillis(50)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+      return new WebDriverWait(driver, WAIT, Duration.ofMillis(50))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .withMessage(what)
+        .until(condition);
     } catch (RuntimeException e) {
       saveFailure();
       throw e;
