@@ -76,8 +76,10 @@ public final class BroadcasterVerticle extends VerticleBase {
       .onSuccess(events -> {
         JsonArray array = new JsonArray();
         events.forEach(event -> array.add(event.toJson()));
+        // Publish before replying: a local follower then has the event queued before the
+        // appender can act on its reply, so a read sent after the acknowledgement sees it.
+        array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
         message.reply(new JsonObject().put("events", array));
-        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
       })
       .onFailure(err -> BusClient.fail(message, err));
   }

@@ -78,4 +78,14 @@ public final class Addresses {
   public static final String STORE_INTERVENTION_REJECT = "store.intervention.reject";
   /** Readiness of the store: {} → {status, uows, requests}. */
   public static final String STORE_STATUS = "store.status";
+
+  // ---- dashboard: pushes derived once per node from events.appended, fanned out to the sockets.
+
+  /**
+   * Local-only publish: one derived push, the body its encoded frame {@code {type, data}} (a
+   * String, so it is encoded once per node), headers {@code push_type} and {@code event_id}.
+   */
+  public static final String DASHBOARD_PUSH = "dashboard.push";
+  /** Readiness of the dashboard fan-out: {@code {}} → {@code {status: "UP", sockets}}. */
+  public static final String DASHBOARD_STATUS = "dashboard.status";
 }

@@ -4,14 +4,11 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
-import io.chameleon.gateway.TokenRules.AuthFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
@@ -28,16 +25,14 @@ final class AccessControl {
   static final String PILOT = "chameleon.pilot";
   private static final Logger ACCESS = LoggerFactory.getLogger("chameleon.access");
 
-  private final JWTAuth jwt;
-  private final TokenRules rules;
+  private final TokenVerifier tokens;
   private final BusClient bus;
   private final Counter allowed;
   private final Counter unauthenticated;
   private final Counter forbidden;
 
-  AccessControl(JWTAuth jwt, TokenRules rules, BusClient bus) {
-    this.jwt = jwt;
-    this.rules = rules;
+  AccessControl(TokenVerifier tokens, BusClient bus) {
+    this.tokens = tokens;
     this.bus = bus;
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.allowed = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "allowed");
@@ -57,19 +52,12 @@ final class AccessControl {
       return;
     }
     String token = header.substring(7).trim();
-    Pilot pilot;
-    try {
-      pilot = rules.check(token, System.currentTimeMillis() / 1000);
-    } catch (AuthFailure e) {
-      deny401(ctx, e.getMessage(), true);
-      return;
-    }
-    jwt.authenticate(new TokenCredentials(token)).onComplete(ar -> {
+    tokens.pilot(token).onComplete(ar -> {
       if (ar.succeeded()) {
-        ctx.put(PILOT, pilot);
+        ctx.put(PILOT, ar.result());
         ctx.next();
       } else {
-        deny401(ctx, "invalid token", true);
+        deny401(ctx, ar.cause().getMessage(), true);
       }
     });
   }

@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Role;
+import io.chameleon.dashboard.DashboardRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -38,10 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
     long timeout = config.getJsonObject("bus").getInteger("timeout_ms");
     BusClient bus = new BusClient(vertx, timeout);
 
-    TokenRules rules = new TokenRules(new TokenRules.Policy(auth.getString("algorithm"),
-      auth.getInteger("leeway_seconds"), auth.getInteger("max_lifetime_seconds"),
-      auth.getString("issuer"), auth.getString("audience")));
-    AccessControl access = new AccessControl(JwtKeys.verifier(vertx, auth), rules, bus);
+    AccessControl access = new AccessControl(TokenVerifier.create(vertx, auth), bus);
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
     Map<Endpoint, Handler<RoutingContext>> handlers = handlers(bus, new BusClient(vertx, Math.min(timeout, 1000)));
@@ -71,6 +69,9 @@ public final class GatewayVerticle extends VerticleBase {
       }
       route.handler(handlers.get(endpoint));
     }
+    if (config.getJsonObject("verticles").getJsonObject("dashboard").getBoolean("enabled")) {
+      DashboardRoutes.mount(vertx, router, config);
+    }
     router.route().failureHandler(FailureResponses::handle);
     router.errorHandler(404, FailureResponses::handle);
     router.errorHandler(405, FailureResponses::handle);
@@ -79,7 +80,11 @@ public final class GatewayVerticle extends VerticleBase {
       .setHost(http.getString("host"))
       .setPort(http.getInteger("port"))
       .setMaxHeaderSize(8 * 1024)
-      .setMaxInitialLineLength(16 * 1024);
+      .setMaxInitialLineLength(16 * 1024)
+      // Dashboard socket: frames up to 4x its 64 KiB message limit reach the session, which closes
+      // with 1009; Netty drops anything larger without a close frame.
+      .setMaxWebSocketFrameSize(4 * 64 * 1024)
+      .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)
       .requestHandler(router)
       .listen()

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 
 /**
  * The named guardians, sorted by name. A registration is validated and compiled once; it may
@@ -16,17 +16,19 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Registration is in two steps so a caller can record the change durably in between:
  * {@link #prepare} checks and compiles without changing anything, {@link #commit} stores.
+ *
+ * <p>Not thread-safe: one registry belongs to one verticle instance and is touched only on its
+ * context.
  */
 public final class GuardianRegistry implements GuardianResolver {
 
   private static final CompiledGuardian PLACEHOLDER = GuardianCompiler.compile(
     Map.of("type", GuardianType.PASS_THRU.name()), "", GuardianResolver.NONE);
 
-  private final ConcurrentSkipListMap<String, RegisteredGuardian> entries =
-    new ConcurrentSkipListMap<>();
+  private final TreeMap<String, RegisteredGuardian> entries = new TreeMap<>();
 
   /** Checks and compiles {@code config} for registration as {@code name}; changes nothing. */
-  public synchronized RegisteredGuardian prepare(String name, Map<String, Object> config) {
+  public RegisteredGuardian prepare(String name, Map<String, Object> config) {
     if (!GuardianCompiler.isValidName(name)) {
       throw new InvalidGuardianConfig("name", "must match [A-Za-z0-9._:-]{1,200}");
     }
@@ -44,12 +46,12 @@ public final class GuardianRegistry implements GuardianResolver {
   }
 
   /** Stores a prepared registration; true when the name was new, false when it replaced one. */
-  public synchronized boolean commit(RegisteredGuardian prepared) {
+  public boolean commit(RegisteredGuardian prepared) {
     return entries.put(prepared.name(), prepared) == null;
   }
 
   /** {@link #prepare} then {@link #commit}. */
-  public synchronized boolean put(String name, Map<String, Object> config) {
+  public boolean put(String name, Map<String, Object> config) {
     return commit(prepare(name, config));
   }
 
@@ -73,7 +75,7 @@ public final class GuardianRegistry implements GuardianResolver {
   }
 
   /** Throws {@link GuardianInUse} when another registered guardian refers to {@code name}. */
-  public synchronized void checkRemovable(String name) {
+  public void checkRemovable(String name) {
     for (RegisteredGuardian entry : entries.values()) {
       for (CompiledGuardian.Reference reference : entry.guardian().references()) {
         if (reference.name().equals(name) && !entry.name().equals(name)) {
@@ -85,7 +87,7 @@ public final class GuardianRegistry implements GuardianResolver {
   }
 
   /** Removes {@code name}; false when it was not registered. */
-  public synchronized boolean remove(String name) {
+  public boolean remove(String name) {
     if (!entries.containsKey(name)) {
       return false;
     }

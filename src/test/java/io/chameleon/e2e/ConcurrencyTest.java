@@ -119,10 +119,10 @@ class ConcurrencyTest {
   @Test
   void resumeVersusCancel() {
     JsonObject policy = new JsonObject().put("approval_guardians",
-      new io.vertx.core.json.JsonArray().add(Pilots.minAmount(null, 1000)));
+      new io.vertx.core.json.JsonArray().add(Pilots.minAmount(null, 100)));
     for (int round = 0; round < 100; round++) {
       String id = p.active(Pilots.newId(), policy).getString("uow_id");
-      p.advance(id, "COMPLETED", null, 200);
+      assertEquals("PENDING_PILOT_APPROVAL", p.advance(id, "COMPLETED", Pilots.smallAmount(), 200).getString("outcome"));
       CompletableFuture<HttpResponse<String>> resume = post("/pilot/resume/" + id, p.operator, "{}", null);
       CompletableFuture<HttpResponse<String>> cancel = post("/pilot/cancel/" + id, p.admin, "{\"reason\":\"stop\"}", null);
       Map<Integer, Long> counts = statuses(List.of(resume, cancel));

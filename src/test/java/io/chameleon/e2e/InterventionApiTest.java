@@ -99,7 +99,8 @@ class InterventionApiTest {
     assertEquals(200, approved.status(), approved.body());
     assertEquals("APPROVED", approved.data().getString("status"));
     assertEquals("identified as ABC Corp", approved.data().getString("action_reason"));
-    for (String action : List.of("claim", "approve", "reject")) {
+    assertEquals(409, act(id, "claim", p.admin, new JsonObject()).status());
+    for (String action : List.of("approve", "reject")) {
       assertEquals(409, act(id, action, p.admin, new JsonObject().put("reason", "again")).status(), action);
     }
     String claimedByOther = create(external("low"), 201).getString("request_id");
@@ -145,8 +146,8 @@ class InterventionApiTest {
     assertEquals(200, node.http.post("/pilot/cancel/" + parked, p.operator, "{\"reason\":\"dead\"}").status());
 
     String waiting = p.active(Pilots.newId(), new JsonObject().put("approval_guardians",
-      new JsonArray().add(Pilots.minAmount(null, 1000)))).getString("uow_id");
-    p.advance(waiting, "COMPLETED", null, 200);
+      new JsonArray().add(Pilots.minAmount(null, 100)))).getString("uow_id");
+    p.advance(waiting, "COMPLETED", Pilots.smallAmount(), 200);
     String resume = p.openRequests(waiting).get(0).getString("request_id");
     assertEquals(200, act(resume, "reject", p.operator, new JsonObject().put("reason", "no")).status());
     assertEquals("FAILED", p.uow(waiting).getString("status"), "a rejected resume cancels the UOW");

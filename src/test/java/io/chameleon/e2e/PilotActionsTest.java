@@ -112,7 +112,7 @@ class PilotActionsTest {
   void guardViolationParksAndWaiverReleases() {
     String id = p.active(Pilots.newId(), Pilots.blocking(Pilots.minAmount("min-amount", 100))).getString("uow_id");
     String before = p.lastEventId();
-    JsonObject parked = p.advance(id, "COMPLETED", new JsonObject().put("note", "kept"), 200);
+    JsonObject parked = p.advance(id, "COMPLETED", Pilots.smallAmount().put("note", "kept"), 200);
     assertEquals("PAUSED", parked.getString("outcome"));
     JsonObject uow = parked.getJsonObject("uow");
     assertEquals("PAUSED", uow.getString("status"));
@@ -147,9 +147,9 @@ class PilotActionsTest {
   /** Verifies the approval path: PENDING_PILOT_APPROVAL with a resume request, resume by an OPERATOR, approval consumed once. */
   @Test
   void approvalGuardianParksAndResumeReleases() {
-    JsonObject policy = new JsonObject().put("approval_guardians", new JsonArray().add(Pilots.minAmount(null, 1000)));
+    JsonObject policy = new JsonObject().put("approval_guardians", new JsonArray().add(Pilots.minAmount(null, 100)));
     String id = p.active(Pilots.newId(), policy).getString("uow_id");
-    JsonObject parked = p.advance(id, "COMPLETED", null, 200);
+    JsonObject parked = p.advance(id, "COMPLETED", Pilots.smallAmount(), 200);
     assertEquals("PENDING_PILOT_APPROVAL", parked.getString("outcome"));
     List<JsonObject> open = p.openRequests(id);
     assertEquals("resume", open.get(0).getString("intervention_type"));

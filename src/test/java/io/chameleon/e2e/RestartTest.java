@@ -71,12 +71,12 @@ class RestartTest {
       String instance = Pilots.newId();
       // guard violation → waived; approval → resumed; ambiguity → clarified; another → cancelled
       String guarded = p.active(instance, new JsonObject().put("guardians", new JsonArray().add("min-100"))).getString("uow_id");
-      p.advance(guarded, "COMPLETED", null, 200);
+      p.advance(guarded, "COMPLETED", Pilots.smallAmount(), 200);
       requestIds.add(p.openRequests(guarded).get(0).getString("request_id"));
       assertEquals(200, node.http.post("/pilot/waive/" + guarded + "/min-100", p.admin, "{\"reason\":\"ok\"}").status());
       String approval = p.active(instance, new JsonObject().put("approval_guardians",
-        new JsonArray().add(Pilots.minAmount(null, 1000)))).getString("uow_id");
-      p.advance(approval, "COMPLETED", null, 200);
+        new JsonArray().add(Pilots.minAmount(null, 100)))).getString("uow_id");
+      p.advance(approval, "COMPLETED", Pilots.smallAmount(), 200);
       requestIds.add(p.openRequests(approval).get(0).getString("request_id"));
       assertEquals(200, node.http.post("/pilot/resume/" + approval, p.operator, "{}").status());
       String zombie = p.active(instance, new JsonObject().put("max_interactions", 0)).getString("uow_id");

@@ -95,7 +95,7 @@ class UowLifecycleTest {
     JsonObject active = moved.getJsonObject("uow");
     assertEquals("ACTIVE", active.getString("status"));
     assertEquals("one", active.getJsonObject("attributes").getString("step"));
-    assertEquals(10, active.getJsonObject("attributes").getInteger("amount"));
+    assertEquals(500, active.getJsonObject("attributes").getInteger("amount"));
     assertEquals(2, active.getInteger("version"));
     assertNotEquals(uow.getString("content_hash"), active.getString("content_hash"));
     JsonObject done = p.advance(id, "COMPLETED", null, 200).getJsonObject("uow");

@@ -36,7 +36,7 @@ public final class Pilots {
 
   /** Registers a UOW in {@code instance} with the given policy (may be null); returns it. */
   public JsonObject register(String instance, JsonObject policy) {
-    JsonObject body = new JsonObject().put("instance_id", instance).put("attributes", new JsonObject().put("amount", 10));
+    JsonObject body = new JsonObject().put("instance_id", instance).put("attributes", new JsonObject().put("amount", 500));
     if (policy != null) {
       body.put("interaction_policy", policy);
     }
@@ -110,7 +110,12 @@ public final class Pilots {
     return new JsonObject().put("guardians", new JsonArray(List.of((Object[]) guardians)));
   }
 
-  /** A CRITERIA_GATE that passes when amount >= min. */
+  /** Attributes that make {@link #minAmount} gates of 100 fail on the next advance. */
+  public static JsonObject smallAmount() {
+    return new JsonObject().put("amount", 1);
+  }
+
+  /** A CRITERIA_GATE that passes when amount >= min (registered UOWs start with amount 500). */
   public static JsonObject minAmount(String name, int min) {
     JsonObject gate = new JsonObject().put("type", "CRITERIA_GATE").put("attributes", new JsonObject()
       .put("rules", new JsonArray().add(new JsonObject().put("field", "amount").put("condition", "gte").put("value", min))));

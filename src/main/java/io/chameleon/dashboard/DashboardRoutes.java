@@ -1,0 +1,82 @@
+package io.chameleon.dashboard;
+
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.gateway.TokenVerifier;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+
+/**
+ * Mounts the dashboard on the gateway's router (same port as the API): the SockJS endpoint
+ * {@value #SOCKET_PATH} (its raw WebSocket transport at {@code /ws/interventions/websocket}), the
+ * pilot console from {@code webroot/} at {@code /}, and the vendored libraries at
+ * {@code /webjars/}. Call it once per gateway instance, from the verticle's {@code start()}: the
+ * push fan-out it registers lives on that instance's context, as do the sockets it accepts.
+ */
+public final class DashboardRoutes {
+
+  public static final String SOCKET_PATH = "/ws/interventions";
+  /** The SockJS client the console (and SockJS's iframe transports) load: vendored, no CDN. */
+  public static final String SOCKJS_LIBRARY = "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
+  /** Self only; the socket may be reached over ws:/wss: as well as through SockJS's XHR transports. */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+    + " img-src 'self' data:; font-src 'self'; connect-src 'self' ws: wss:; object-src 'none';"
+    + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  /** SockJS xhr_send bodies: a JSON array of escaped messages; a message itself is capped at 64 KiB. */
+  private static final long SEND_BODY_LIMIT = 4L * DashboardConfig.MAX_MESSAGE_BYTES;
+  /** Console paths: anything the API, the socket, health and metrics do not own. */
+  private static final String CONSOLE_PATHS = "^/(?!api(/|$)|pilot(/|$)|ws(/|$)|webjars(/|$)|health$|metrics$).*";
+
+  private DashboardRoutes() {
+  }
+
+  public static void mount(Vertx vertx, Router router, JsonObject config) {
+    DashboardConfig settings = DashboardConfig.from(config);
+    TokenVerifier tokens = TokenVerifier.create(vertx, config.getJsonObject("auth"));
+    BusClient bus = new BusClient(vertx, settings.busTimeoutMs());
+    PushFanout fanout = PushFanout.register(vertx);
+    SocketGauge gauge = SocketGauge.of(vertx);
+
+    SockJSHandlerOptions options = new SockJSHandlerOptions()
+      .setRegisterWriteHandler(false)
+      .setInsertJSESSIONID(false)
+      .setLibraryURL(SOCKJS_LIBRARY);
+    if (settings.allowedOrigin() != null) {
+      options.setOrigin(settings.allowedOrigin());
+    }
+    router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
+    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
+    router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket ->
+      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge).start()));
+
+    router.route("/webjars/*").handler(DashboardRoutes::securityHeaders)
+      .handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.getWithRegex(CONSOLE_PATHS).handler(DashboardRoutes::securityHeaders)
+      .handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+  }
+
+  /** Browsers always send {@code Origin} with a WebSocket or cross-origin request: a foreign one is refused. */
+  private static void checkOrigin(RoutingContext ctx, String allowed) {
+    String origin = ctx.request().getHeader("Origin");
+    if (allowed != null && origin != null && !allowed.equalsIgnoreCase(origin)) {
+      ctx.fail(new Failure(403, "origin not allowed"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+      .putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+      .putHeader("X-Frame-Options", "DENY")
+      .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+}

@@ -1,0 +1,462 @@
+package io.chameleon.dashboard;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.bus.StrictJson;
+import io.chameleon.gateway.TokenVerifier;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dashboard socket (SPEC §7). Its first message must authenticate within the configured time;
+ * then it answers requests {@code {type, id, payload}} with {@code {type, id, success, data|error}}
+ * and, once subscribed, forwards pushes {@code {type, data}}.
+ *
+ * <p>A socket has at most one subscription: a second {@code subscribe} replaces the first (its
+ * replay, if any, is abandoned). {@code subscribe {after}} replays every event after {@code after}
+ * from the log as {@code event} pushes (pages of 1000, waiting for the socket to drain between
+ * pages), then answers, then forwards live pushes; live pushes that arrive during the replay are
+ * held and the {@code event}s among them already replayed are dropped, so every event is sent
+ * exactly once. If too many arrive during a replay, they are dropped and {@code resync} is sent.
+ *
+ * <p>Everything here runs on the context of the gateway instance that accepted the socket.
+ */
+final class DashboardSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardSession.class);
+  private static final Logger ACCESS = LoggerFactory.getLogger("chameleon.access");
+
+  static final int REPLAY_PAGE = 1000;
+  static final int MAX_HELD = 10_000;
+  static final long OVERFLOW_CLOSE_MS = 30_000;
+  static final int CLOSE_POLICY = 1008;
+  static final int CLOSE_TOO_BIG = 1009;
+
+  private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
+
+  private final Vertx vertx;
+  private final SockJSSocket socket;
+  private final DashboardConfig config;
+  private final TokenVerifier tokens;
+  private final BusClient bus;
+  private final PushFanout fanout;
+  private final SocketGauge gauge;
+  private final WriteBudget budget;
+  private final RateWindow rate;
+
+  private State state = State.AWAITING_AUTH;
+  private JsonObject actor;
+  private long authTimer = -1;
+  private long expiryTimer = -1;
+  private long overflowTimer = -1;
+  private Promise<Void> drained;
+
+  private int generation;
+  private boolean subscribed;
+  private boolean replaying;
+  private boolean heldOverflowed;
+  private final List<Push> held = new ArrayList<>();
+
+  DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
+                   BusClient bus, PushFanout fanout, SocketGauge gauge) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.config = config;
+    this.tokens = tokens;
+    this.bus = bus;
+    this.fanout = fanout;
+    this.gauge = gauge;
+    this.budget = new WriteBudget(config.maxQueuedBytes());
+    this.rate = new RateWindow(config.maxMessagesPerSecond());
+  }
+
+  void start() {
+    gauge.opened();
+    socket.handler(this::onMessage);
+    socket.exceptionHandler(err -> LOG.debug("socket error [remote: {}, cause: {}]", socket.remoteAddress(), err.toString()));
+    socket.closeHandler(v -> closed());
+    authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
+      authTimer = -1;
+      if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
+        ACCESS.info("socket deny [remote: {}, why: no auth message in {} ms]", socket.remoteAddress(), config.authTimeoutMs());
+        close(CLOSE_POLICY, "authentication timeout");
+      }
+    });
+  }
+
+  // ---- incoming
+
+  private void onMessage(Buffer frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (frame.length() > DashboardConfig.MAX_MESSAGE_BYTES) {
+      close(CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
+      return;
+    }
+    if (!rate.allow(System.currentTimeMillis())) {
+      send(Frames.error("error", null, Frames.RATE_LIMITED,
+        "more than " + config.maxMessagesPerSecond() + " messages per second"));
+      close(CLOSE_POLICY, "message rate limit");
+      return;
+    }
+    JsonObject message;
+    try {
+      message = new JsonObject(StrictJson.parseObject(frame.getBytes()));
+    } catch (Failure e) {
+      send(Frames.malformed(e.getMessage()));
+      closeUnlessOpen();
+      return;
+    }
+    Object id = message.getValue("id");
+    if (id != null && !(id instanceof String || id instanceof Number)) {
+      send(Frames.malformed("id must be a string or a number"));
+      closeUnlessOpen();
+      return;
+    }
+    if (!(message.getValue("type") instanceof String type) || type.isEmpty()) {
+      send(Frames.error("error", id, "BAD_REQUEST", "type must be a non-empty string"));
+      closeUnlessOpen();
+      return;
+    }
+    Object payloadValue = message.getValue("payload");
+    if (payloadValue != null && !(payloadValue instanceof JsonObject)) {
+      send(Frames.error(type, id, "BAD_REQUEST", "payload must be an object"));
+      closeUnlessOpen();
+      return;
+    }
+    JsonObject payload = payloadValue == null ? new JsonObject() : (JsonObject) payloadValue;
+    if (state != State.OPEN) {
+      if (!"auth".equals(type)) {
+        send(Frames.error(type, id, "UNAUTHENTICATED", "the first message must be auth"));
+        ACCESS.info("socket deny [remote: {}, why: {} before auth]", socket.remoteAddress(), "a message");
+        close(CLOSE_POLICY, "not authenticated");
+        return;
+      }
+      authenticate(id, payload);
+      return;
+    }
+    handle(type, id, payload);
+  }
+
+  private void closeUnlessOpen() {
+    if (state != State.OPEN) {
+      close(CLOSE_POLICY, "not authenticated");
+    }
+  }
+
+  private void authenticate(Object id, JsonObject payload) {
+    if (!(payload.getValue("token") instanceof String token) || token.isBlank()) {
+      refuse(id, "missing token");
+      return;
+    }
+    state = State.AUTHENTICATING;
+    socket.pause();
+    tokens.verify(token).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        refuse(id, ar.cause() instanceof Failure f ? f.getMessage() : "invalid token");
+        return;
+      }
+      JsonObject pilot = ar.result();
+      actor = new JsonObject().put("pilot_id", pilot.getString("pilot_id")).put("role", pilot.getString("role"));
+      state = State.OPEN;
+      cancel(authTimer);
+      authTimer = -1;
+      long validFor = pilot.getLong("valid_until_ms", Long.MAX_VALUE) - System.currentTimeMillis();
+      if (validFor < Integer.MAX_VALUE) {
+        expiryTimer = vertx.setTimer(Math.max(1, validFor), t -> close(CLOSE_POLICY, "token expired"));
+      }
+      ACCESS.info("socket allow [pilot: {}, role: {}, remote: {}]", actor.getString("pilot_id"),
+        actor.getString("role"), socket.remoteAddress());
+      send(Frames.reply("auth", id, actor.copy()));
+      socket.resume();
+    });
+  }
+
+  private void refuse(Object id, String why) {
+    ACCESS.info("socket deny 401 [remote: {}, why: {}]", socket.remoteAddress(), why);
+    send(Frames.error("auth", id, "UNAUTHENTICATED", why));
+    close(CLOSE_POLICY, "unauthenticated");
+  }
+
+  /** Every request type here is a read, open to any role (VIEWER and up). */
+  private void handle(String type, Object id, JsonObject payload) {
+    switch (type) {
+      case "auth" -> send(Frames.error(type, id, "BAD_REQUEST", "already authenticated"));
+      case "subscribe" -> subscribe(id, payload);
+      case "unsubscribe" -> {
+        unsubscribe();
+        send(Frames.reply(type, id, new JsonObject().put("subscribed", false)));
+      }
+      case "get_pending" -> pending(id, payload);
+      case "get_metrics" -> forward(type, id, Addresses.STORE_INTERVENTION_METRICS, new JsonObject());
+      case "request_detail" -> {
+        if (!(payload.getValue("request_id") instanceof String requestId) || requestId.isEmpty()) {
+          send(Frames.error(type, id, "BAD_REQUEST", "request_id must be a non-empty string"));
+        } else {
+          forward(type, id, Addresses.STORE_INTERVENTION_GET, new JsonObject().put("request_id", requestId));
+        }
+      }
+      default -> send(Frames.error(type, id, Frames.UNKNOWN_MESSAGE, "unknown message type"));
+    }
+  }
+
+  private void pending(Object id, JsonObject payload) {
+    JsonObject params = new JsonObject();
+    for (Map.Entry<String, Object> field : payload) {
+      String name = field.getKey();
+      Object value = field.getValue();
+      if (!name.equals("pilot_id") && !name.equals("limit") && !name.equals("offset")) {
+        send(Frames.error("get_pending", id, "BAD_REQUEST", "unknown field '" + name + "'"));
+        return;
+      }
+      if (value instanceof String || value instanceof Integer || value instanceof Long) {
+        params.put(name, value.toString());
+      } else if (value != null) {
+        send(Frames.error("get_pending", id, "BAD_REQUEST", name + " must be a string or an integer"));
+        return;
+      }
+    }
+    forward("get_pending", id, Addresses.STORE_INTERVENTION_PENDING, params);
+  }
+
+  /** A read through the store, as the HTTP gateway makes it: the reply's {@code data} is the answer. */
+  private void forward(String type, Object id, String address, JsonObject params) {
+    JsonObject request = new JsonObject().put("actor", actor.copy()).put("params", params).put("body", new JsonObject());
+    bus.request(address, request).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.succeeded()) {
+        send(Frames.reply(type, id, ar.result().getValue("data")));
+      } else {
+        send(Frames.error(type, id, BusClient.toFailure(address, ar.cause())));
+      }
+    });
+  }
+
+  // ---- subscription
+
+  private void subscribe(Object id, JsonObject payload) {
+    Object after = payload.getValue("after");
+    if (after != null && !EventIds.valid(after)) {
+      send(Frames.error("subscribe", id, "BAD_REQUEST", "after must be an event id like 1764072000000-0"));
+      return;
+    }
+    int gen = ++generation;
+    subscribed = true;
+    held.clear();
+    heldOverflowed = false;
+    fanout.subscribe(this);
+    if (after == null) {
+      replaying = false;
+      send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true).put("replayed", 0)));
+      return;
+    }
+    replaying = true;
+    replay(gen, (String) after, 0).onComplete(ar -> {
+      if (gen != generation || state == State.CLOSED) {
+        return;
+      }
+      replaying = false;
+      if (ar.failed()) {
+        unsubscribe();
+        send(Frames.error("subscribe", id, BusClient.toFailure(Addresses.EVENTS_READ, ar.cause())));
+        return;
+      }
+      Replayed done = ar.result();
+      send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true)
+        .put("replayed", done.count()).put("last_event_id", done.lastId())));
+      List<Push> live = new ArrayList<>(held);
+      held.clear();
+      if (heldOverflowed) {
+        heldOverflowed = false;
+        gauge.resynced();
+        send(Frames.resync(live.size()));
+        return;
+      }
+      for (Push push : live) {
+        boolean replayedAlready = Push.EVENT.equals(push.type()) && push.eventId() != null
+          && EventIds.compare(push.eventId(), done.lastId()) <= 0;
+        if (!replayedAlready) {
+          deliver(push, push.bytes());
+        }
+      }
+    });
+  }
+
+  private record Replayed(String lastId, long count) {
+  }
+
+  /** Pages {@code events.read} after {@code after}, writing each event, until the log has no more. */
+  private Future<Replayed> replay(int gen, String after, long count) {
+    return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE))
+      .compose(page -> {
+        if (gen != generation || state == State.CLOSED) {
+          return Future.succeededFuture(new Replayed(after, count));
+        }
+        JsonArray events = page.getJsonArray("events", new JsonArray());
+        String last = after;
+        for (int i = 0; i < events.size(); i++) {
+          JsonObject event = events.getJsonObject(i);
+          Push push = Push.of(Push.EVENT, event.getString("id"), event);
+          write(push.frame(), push.bytes());
+          last = event.getString("id");
+        }
+        String next = page.getString("scanned_to") != null && EventIds.valid(page.getString("scanned_to"))
+          && EventIds.compare(page.getString("scanned_to"), last) > 0 ? page.getString("scanned_to") : last;
+        long total = count + events.size();
+        if (!page.getBoolean("more", false)) {
+          return Future.succeededFuture(new Replayed(next, total));
+        }
+        return drained().compose(v -> replay(gen, next, total));
+      });
+  }
+
+  private void unsubscribe() {
+    generation++;
+    subscribed = false;
+    replaying = false;
+    held.clear();
+    heldOverflowed = false;
+    fanout.unsubscribe(this);
+  }
+
+  /** A live push from the node's fan-out. */
+  void push(Push push, int bytes) {
+    if (state != State.OPEN || !subscribed) {
+      return;
+    }
+    if (replaying) {
+      if (held.size() >= MAX_HELD) {
+        held.clear();
+        heldOverflowed = true;
+      }
+      if (!heldOverflowed) {
+        held.add(push);
+      }
+      return;
+    }
+    deliver(push, bytes);
+  }
+
+  private void deliver(Push push, int bytes) {
+    if (budget.admitPush(bytes)) {
+      writeReserved(push.frame(), bytes);
+      return;
+    }
+    if (overflowTimer < 0) {
+      LOG.info("slow socket: dropping pushes [pilot: {}, queued_bytes: {}]", actor.getString("pilot_id"), budget.inFlight());
+      overflowTimer = vertx.setTimer(OVERFLOW_CLOSE_MS, t -> {
+        overflowTimer = -1;
+        if (budget.overflowed()) {
+          close(CLOSE_POLICY, "socket too slow");
+        }
+      });
+    }
+    if (budget.resyncDue()) {
+      sendResync();
+    }
+  }
+
+  // ---- outgoing
+
+  private void send(String frame) {
+    write(frame, frame.length());
+  }
+
+  private void write(String frame, long bytes) {
+    budget.reserve(bytes);
+    writeReserved(frame, bytes);
+  }
+
+  private void writeReserved(String frame, long bytes) {
+    gauge.queued(budget.inFlight());
+    socket.write(frame).onComplete(ar -> written(bytes));
+  }
+
+  private void written(long bytes) {
+    budget.release(bytes);
+    if (state == State.OPEN && budget.resyncDue()) {
+      sendResync();
+    }
+    if (drained != null && budget.belowHalf()) {
+      Promise<Void> waiting = drained;
+      drained = null;
+      waiting.complete();
+    }
+  }
+
+  private void sendResync() {
+    long dropped = budget.resynced();
+    cancel(overflowTimer);
+    overflowTimer = -1;
+    gauge.resynced();
+    LOG.info("slow socket drained: resync [pilot: {}, dropped: {}]", actor.getString("pilot_id"), dropped);
+    send(Frames.resync(dropped));
+  }
+
+  /** Completes once the bytes in flight are at most half the budget. */
+  private Future<Void> drained() {
+    if (budget.belowHalf()) {
+      return Future.succeededFuture();
+    }
+    if (drained == null) {
+      drained = Promise.promise();
+    }
+    return drained.future();
+  }
+
+  // ---- closing
+
+  private void close(int code, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    cleanUp();
+    socket.close(code, reason);
+  }
+
+  private void closed() {
+    if (state != State.CLOSED) {
+      cleanUp();
+    }
+  }
+
+  private void cleanUp() {
+    state = State.CLOSED;
+    gauge.closed();
+    unsubscribe();
+    cancel(authTimer);
+    cancel(expiryTimer);
+    cancel(overflowTimer);
+    if (drained != null) {
+      drained.tryFail("socket closed");
+      drained = null;
+    }
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  long peakQueuedBytes() {
+    return budget.peak();
+  }
+}

@@ -1,0 +1,86 @@
+package io.chameleon.dashboard;
+
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's fan-out, one per node: it consumes every appended audit event (published
+ * cluster-wide by the broadcaster), derives the pushes once ({@link PushDerivation}) and publishes
+ * them on the node-local {@link Addresses#DASHBOARD_PUSH}, where each gateway instance's sockets
+ * pick them up. After an event that changes intervention requests it fetches the metrics and
+ * pushes {@code metrics_update} — at most one fetch per {@value #METRICS_INTERVAL_MS} ms.
+ * Answers {@link Addresses#DASHBOARD_STATUS} for readiness.
+ */
+public final class DashboardVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
+  static final long METRICS_INTERVAL_MS = 250;
+  /** The actor the fan-out reads metrics as. */
+  static final JsonObject ACTOR = new JsonObject().put("pilot_id", "system:dashboard").put("role", "VIEWER");
+
+  private BusClient bus;
+  private SocketGauge gauge;
+  private long lastFetch = Long.MIN_VALUE / 2;
+  private boolean fetchScheduled;
+
+  @Override
+  public Future<?> start() {
+    long timeout = config().getJsonObject("bus", new JsonObject()).getInteger("timeout_ms", 5000);
+    bus = new BusClient(vertx, timeout);
+    gauge = SocketGauge.of(vertx);
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS_APPENDED, this::onEvent);
+    MessageConsumer<JsonObject> status = vertx.eventBus().consumer(Addresses.DASHBOARD_STATUS, this::onStatus);
+    return Future.all(events.completion(), status.completion());
+  }
+
+  private void onEvent(Message<JsonObject> message) {
+    JsonObject event = message.body();
+    for (Push push : PushDerivation.derive(event)) {
+      push.publish(vertx);
+    }
+    if (PushDerivation.changesRequests(event)) {
+      scheduleMetrics();
+    }
+  }
+
+  private void scheduleMetrics() {
+    if (fetchScheduled) {
+      return;
+    }
+    fetchScheduled = true;
+    long wait = lastFetch + METRICS_INTERVAL_MS - System.currentTimeMillis();
+    if (wait <= 0) {
+      fetchMetrics();
+    } else {
+      vertx.setTimer(wait, t -> fetchMetrics());
+    }
+  }
+
+  private void fetchMetrics() {
+    fetchScheduled = false;
+    lastFetch = System.currentTimeMillis();
+    JsonObject request = new JsonObject().put("actor", ACTOR.copy()).put("params", new JsonObject()).put("body", new JsonObject());
+    bus.request(Addresses.STORE_INTERVENTION_METRICS, request).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().getValue("data") instanceof JsonObject metrics) {
+        Push.of(Push.METRICS_UPDATE, null, metrics).publish(vertx);
+      } else if (ar.failed()) {
+        LOG.debug("metrics not pushed [cause: {}]", ar.cause().getMessage());
+      }
+    });
+  }
+
+  private void onStatus(Message<JsonObject> message) {
+    message.reply(new JsonObject()
+      .put("status", "UP")
+      .put("sockets", gauge.open())
+      .put("peak_queued_bytes", gauge.peakQueuedBytes())
+      .put("resyncs", gauge.resyncs()));
+  }
+}
