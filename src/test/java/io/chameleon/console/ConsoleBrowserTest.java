@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -99,6 +100,10 @@ class ConsoleBrowserTest {
       throw e;
     }
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    // screenshots of a 1280×800 page: make the viewport (not the window) that size
+    driver.get("about:blank");
+    Number chromeHeight = (Number) ((JavascriptExecutor) driver).executeScript("return window.outerHeight - window.innerHeight;");
+    driver.manage().window().setSize(new Dimension(1280, 800 + Math.max(0, chromeHeight.intValue())));
   }
 
   @AfterAll
@@ -146,8 +151,8 @@ class ConsoleBrowserTest {
 
     // a linked request: a UOW parked by an approval guardian (CRITERIA_GATE amount >= 1000)
     JsonObject policy = new JsonObject().put("approval_guardians", new JsonArray().add(Pilots.minAmount("finance-approval", 1000)));
-    String uowId = p.active(Pilots.newId(), policy).getString("uow_id");
-    assertEquals("PENDING_PILOT_APPROVAL", p.advance(uowId, "COMPLETED", new JsonObject().put("vendor", "ABC Corp"), 200).getString("outcome"));
+    String uowId = p.register(Pilots.newId(), policy).getString("uow_id");
+    assertEquals("PENDING_PILOT_APPROVAL", p.advance(uowId, "ACTIVE", new JsonObject().put("vendor", "ABC Corp"), 200).getString("outcome"));
     String linkedId = p.openRequests(uowId).get(0).getString("request_id");
     waitRow(linkedId);
 
@@ -163,6 +168,7 @@ class ConsoleBrowserTest {
     WebElement rules = waitVisible("rules-table");
     assertTrue(rules.getText().contains("amount") && rules.getText().contains("gte") && rules.getText().contains("1000"), rules.getText());
     assertTrue(driver.findElements(By.cssSelector("[data-testid=history-entry]")).size() >= 3, "the UOW's history is shown");
+    settle();
     screenshot("pending-and-detail");
 
     // approve needs a reason
@@ -336,6 +342,15 @@ class ConsoleBrowserTest {
     } catch (RuntimeException e) {
       saveFailure();
       throw e;
+    }
+  }
+
+  /** Lets the arrival highlight (a 1.5 s animation) finish before a screenshot. */
+  private static void settle() {
+    try {
+      Thread.sleep(1600);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
