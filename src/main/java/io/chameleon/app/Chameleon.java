@@ -2,6 +2,7 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.dashboard.DashboardVerticle;
 import io.chameleon.gateway.GatewayVerticle;
 import io.chameleon.guardian.GuardianVerticle;
 import io.chameleon.store.StoreVerticle;
@@ -99,6 +100,7 @@ public final class Chameleon {
     chain = step(chain, vertx, config, verticles, "broadcaster", BroadcasterVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "guardian", GuardianVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
+    chain = step(chain, vertx, config, verticles, "dashboard", DashboardVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "gateway", () -> {
       GatewayVerticle gateway = new GatewayVerticle();
       gateways.add(gateway);

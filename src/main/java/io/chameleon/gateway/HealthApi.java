@@ -22,6 +22,7 @@ final class HealthApi {
     BACKENDS.put("event_log", Addresses.EVENTS_STATUS);
     BACKENDS.put("guardian_evaluator", Addresses.GUARDIAN_STATUS);
     BACKENDS.put("store", Addresses.STORE_STATUS);
+    BACKENDS.put("dashboard", Addresses.DASHBOARD_STATUS);
   }
 
   private final BusClient bus;

@@ -3,8 +3,8 @@ package io.chameleon.gateway;
 import io.chameleon.bus.Role;
 import io.vertx.core.json.JsonObject;
 
-/** The authenticated caller: the token's {@code sub} and {@code role}. */
-record Pilot(String id, Role role) {
+/** The authenticated caller: the token's {@code sub} and {@code role}, and its {@code exp} (epoch s). */
+record Pilot(String id, Role role, long expiresAt) {
 
   JsonObject toJson() {
     return new JsonObject().put("pilot_id", id).put("role", role.name());

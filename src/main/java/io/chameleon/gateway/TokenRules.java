@@ -67,7 +67,7 @@ final class TokenRules {
     if (policy.audience() != null && !audienceMatches(claims.get("aud"))) {
       throw new AuthFailure("claim 'aud' does not match");
     }
-    return new Pilot(sub, role);
+    return new Pilot(sub, role, (long) exp);
   }
 
   private boolean audienceMatches(Object aud) {

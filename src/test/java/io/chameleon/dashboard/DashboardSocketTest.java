@@ -8,7 +8,6 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.support.Http;
 import io.chameleon.support.Jwts;
 import io.chameleon.support.TestNode;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -36,8 +35,6 @@ class DashboardSocketTest {
     node = TestNode.start(dataDir, overrides());
     store = new FakeStore();
     TestNode.await(node.vertx.deployVerticle(store));
-    TestNode.await(node.vertx.deployVerticle(new DashboardVerticle(), new DeploymentOptions()
-      .setConfig(new JsonObject().put("bus", new JsonObject().put("timeout_ms", 2000)))));
     clientVertx = Vertx.vertx();
     client = SocketClient.client(clientVertx);
   }

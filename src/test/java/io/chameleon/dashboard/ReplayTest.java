@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.support.TestNode;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -32,8 +31,6 @@ class ReplayTest {
 
   static TestNode start(Path dataDir) {
     TestNode node = TestNode.start(dataDir, overrides());
-    TestNode.await(node.vertx.deployVerticle(new DashboardVerticle(), new DeploymentOptions()
-      .setConfig(new JsonObject().put("bus", new JsonObject().put("timeout_ms", 2000)))));
     return node;
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.support.TestNode;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -33,8 +32,6 @@ class SlowConsumerTest {
       .put("dashboard", new JsonObject().put("max_queued_bytes", MAX_QUEUED));
     Vertx clientVertx = Vertx.vertx();
     try (TestNode node = TestNode.start(dataDir, overrides)) {
-      TestNode.await(node.vertx.deployVerticle(new DashboardVerticle(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("bus", new JsonObject().put("timeout_ms", 2000)))));
       WebSocketClient client = SocketClient.client(clientVertx);
       String token = node.token("viewer-1", "VIEWER");
       SocketClient slow = SocketClient.authenticated(client, node.http.port(), token);
