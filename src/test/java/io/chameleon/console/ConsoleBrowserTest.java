@@ -42,7 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The pilot console (SPEC §7) in a real headless Chromium against a real node: sign in, a request
  * arriving live, its detail (UOW, history, guardian explanation), approve with a reason, the
  * pending list and the metrics following, the kill switch for ADMIN only, and VIEWERs read-only.
- * Saves the screenshots the README shows to {@code docs/screenshots/}.
+ * Saves screenshots of the main screens to {@code target/screenshots/} (to {@code docs/screenshots/},
+ * which the README shows, with {@code -Dscreenshots=docs/screenshots}).
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (scripts/test installs them);
  * without them the test fails, it is never skipped. Nothing is downloaded: Selenium is given the
@@ -80,7 +81,8 @@ class ConsoleBrowserTest {
     node = TestNode.start(dataDir);
     p = new Pilots(node);
     base = "http://127.0.0.1:" + node.http.port() + "/";
-    screenshots = Path.of(System.getProperty("basedir", ".")).resolve("docs/screenshots");
+    // -Dscreenshots=docs/screenshots refreshes the README's pictures; a plain run keeps them in target/
+    screenshots = Path.of(System.getProperty("basedir", ".")).resolve(System.getProperty("screenshots", "target/screenshots"));
     Files.createDirectories(screenshots);
 
     ChromeOptions options = new ChromeOptions();
