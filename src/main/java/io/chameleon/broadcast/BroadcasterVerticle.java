@@ -76,10 +76,10 @@ public final class BroadcasterVerticle extends VerticleBase {
       .onSuccess(events -> {
         JsonArray array = new JsonArray();
         events.forEach(event -> array.add(event.toJson()));
-        // Publish before replying: a local follower then has the event queued before the
-        // appender can act on its reply, so a read sent after the acknowledgement sees it.
-        array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
+        // Reply first, then publish: the appender (the store) applies its events on the reply,
+        // so whoever reacts to the published event and asks the store sees the change applied.
         message.reply(new JsonObject().put("events", array));
+        array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
       })
       .onFailure(err -> BusClient.fail(message, err));
   }

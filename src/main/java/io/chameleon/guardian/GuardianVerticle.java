@@ -5,12 +5,16 @@ import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +33,17 @@ public final class GuardianVerticle extends VerticleBase {
   static final String REGISTERED = "guardian_registered";
   static final String REMOVED = "guardian_removed";
   static final int PAGE_SIZE = 1000;
+  static final long FOLLOW_WAIT_MS = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardianVerticle.class);
 
   private final Clock clock;
   private final GuardianRegistry registry = new GuardianRegistry();
   private BusClient bus;
+  /** The id of the newest published event this instance has followed. */
+  private String lastFollowed;
+  /** Changes appended but not yet followed, by event id. */
+  private final Map<String, List<Promise<Void>>> awaiting = new HashMap<>();
   private Future<?> lastChange = Future.succeededFuture();
 
   public GuardianVerticle() {
@@ -98,6 +107,46 @@ public final class GuardianVerticle extends VerticleBase {
     if (REGISTERED.equals(type) || REMOVED.equals(type)) {
       replay(published.body());
     }
+    String id = published.body().getString("id");
+    if (id != null) {
+      lastFollowed = id;
+      // answer the changes waiting for this event: every instance has it by now
+      awaiting.entrySet().removeIf(waiting -> {
+        if (compareIds(waiting.getKey(), id) <= 0) {
+          waiting.getValue().forEach(Promise::tryComplete);
+          return true;
+        }
+        return false;
+      });
+    }
+  }
+
+  /**
+   * Completes once this instance has followed the published event {@code id}. The broadcaster
+   * publishes to every instance at once, so a change answered after this is seen by a read that
+   * any instance serves. Waits at most {@link #FOLLOW_WAIT_MS}: the change is durable either way.
+   */
+  private Future<Void> followed(String id) {
+    if (id == null || lastFollowed != null && compareIds(id, lastFollowed) <= 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    awaiting.computeIfAbsent(id, k -> new ArrayList<>()).add(promise);
+    vertx.setTimer(FOLLOW_WAIT_MS, t -> promise.tryComplete());
+    return promise.future();
+  }
+
+  /** Orders event ids {@code <ms>-<seq>}. */
+  static int compareIds(String a, String b) {
+    String[] x = a.split("-");
+    String[] y = b.split("-");
+    int byMs = Long.compare(Long.parseLong(x[0]), Long.parseLong(y[0]));
+    return byMs != 0 ? byMs : Long.compare(Long.parseLong(x[1]), Long.parseLong(y[1]));
+  }
+
+  private static String appendedId(JsonObject appended) {
+    JsonArray events = appended.getJsonArray("events");
+    return events == null || events.isEmpty() ? null : events.getJsonObject(0).getString("id");
   }
 
   private void replay(JsonObject event) {
@@ -155,7 +204,7 @@ public final class GuardianVerticle extends VerticleBase {
       boolean created = registry.get(name).isEmpty();
       JsonObject payload = new JsonObject().put("name", name).put("config", config.copy())
         .put("actor", actor);
-      return append(REGISTERED, payload).map(appended -> {
+      return append(REGISTERED, payload).compose(appended -> followed(appendedId(appended))).map(seen -> {
         registry.commit(prepared);
         LOG.info("[guardian: {}, type: {}, actor: {}, created: {}] registered", name,
           prepared.type(), actor, created);
@@ -191,7 +240,7 @@ public final class GuardianVerticle extends VerticleBase {
       }
       registry.checkRemovable(name);
       JsonObject payload = new JsonObject().put("name", name).put("actor", actor);
-      return append(REMOVED, payload).map(appended -> {
+      return append(REMOVED, payload).compose(appended -> followed(appendedId(appended))).map(seen -> {
         registry.remove(name);
         LOG.info("[guardian: {}, actor: {}] removed", name, actor);
         return new JsonObject().put("removed", name);
