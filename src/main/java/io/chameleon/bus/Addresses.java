@@ -86,6 +86,6 @@ public final class Addresses {
    * String, so it is encoded once per node), headers {@code push_type} and {@code event_id}.
    */
   public static final String DASHBOARD_PUSH = "dashboard.push";
-  /** Readiness of the dashboard fan-out: {@code {}} → {@code {status: "UP", sockets}}. */
+  /** Readiness of the dashboard fan-out: {@code {}} → {@code {status: "UP", sockets, peak_queued_bytes, resyncs}}. */
   public static final String DASHBOARD_STATUS = "dashboard.status";
 }

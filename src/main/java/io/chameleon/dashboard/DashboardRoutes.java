@@ -26,7 +26,7 @@ public final class DashboardRoutes {
   public static final String SOCKJS_LIBRARY = "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
   /** Self only; the socket may be reached over ws:/wss: as well as through SockJS's XHR transports. */
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
-    + " img-src 'self' data:; font-src 'self'; connect-src 'self' ws: wss:; object-src 'none';"
+    + " img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none';"
     + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   /** SockJS xhr_send bodies: a JSON array of escaped messages; a message itself is capped at 64 KiB. */
   private static final long SEND_BODY_LIMIT = 4L * DashboardConfig.MAX_MESSAGE_BYTES;
