@@ -2,6 +2,7 @@ package io.chameleon.guardian;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,7 +33,6 @@ public final class GuardianVerticle extends VerticleBase {
 
   static final String REGISTERED = "guardian_registered";
   static final String REMOVED = "guardian_removed";
-  static final int PAGE_SIZE = 1000;
   static final long FOLLOW_WAIT_MS = 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardianVerticle.class);
@@ -61,7 +61,7 @@ public final class GuardianVerticle extends VerticleBase {
     // Every instance, on every node, follows the registry changes any of them makes. Subscribed
     // before the replay, so nothing appended meanwhile is missed; applying an event twice is harmless.
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
-      .compose(subscribed -> replayFrom("0-0"))
+      .compose(subscribed -> EventReplay.replay(bus, List.of(REGISTERED, REMOVED), this::replay))
       .recover(err -> Future.failedFuture(new IllegalStateException(
         "cannot rebuild the guardian registry from the event log: " + err.getMessage(), err)))
       .compose(replayed -> Future.all(List.of(
@@ -79,28 +79,6 @@ public final class GuardianVerticle extends VerticleBase {
   }
 
   // ---- start-up: rebuild the registry from the log
-
-  private Future<Void> replayFrom(String after) {
-    JsonObject query = new JsonObject()
-      .put("after", after)
-      .put("count", PAGE_SIZE)
-      .put("types", new JsonArray().add(REGISTERED).add(REMOVED));
-    return bus.request(Addresses.EVENTS_READ, query).compose(page -> {
-      JsonArray events = page.getJsonArray("events", new JsonArray());
-      for (int i = 0; i < events.size(); i++) {
-        replay(events.getJsonObject(i));
-      }
-      String scannedTo = page.getString("scanned_to", after);
-      if (!page.getBoolean("more", false)) {
-        return Future.succeededFuture();
-      }
-      if (scannedTo.equals(after)) {
-        return Future.failedFuture("events.read reported more events but did not advance past "
-          + after);
-      }
-      return replayFrom(scannedTo);
-    });
-  }
 
   private void follow(Message<JsonObject> published) {
     String type = published.body().getString("event_type");

@@ -4,6 +4,7 @@ import static io.chameleon.store.Canonical.obj;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
 import io.chameleon.store.Command.Submission;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreVerticle extends VerticleBase {
 
-  static final int PAGE_SIZE = 1000;
   static final int MAX_EXPIRE_PER_SWEEP = 200;
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
@@ -74,7 +74,7 @@ public final class StoreVerticle extends VerticleBase {
     bus = new BusClient(vertx, config().getJsonObject("bus", new JsonObject())
       .getLong("timeout_ms", 5000L));
     long sweepMillis = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
-    return replayFrom("0-0")
+    return EventReplay.replay(bus, StoreEvents.REPLAYED, event -> state.apply(logged(event)))
       .recover(err -> Future.failedFuture(new IllegalStateException(
         "cannot rebuild the store from the event log: " + err.getMessage(), err)))
       .compose(replayed -> Future.all(List.of(
@@ -149,26 +149,6 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   // ---- start-up: rebuild from the log
-
-  private Future<Void> replayFrom(String after) {
-    JsonObject query = new JsonObject().put("after", after).put("count", PAGE_SIZE)
-      .put("types", new JsonArray(new ArrayList<>(StoreEvents.REPLAYED)));
-    return bus.request(Addresses.EVENTS_READ, query).compose(page -> {
-      JsonArray events = page.getJsonArray("events", new JsonArray());
-      for (int i = 0; i < events.size(); i++) {
-        state.apply(logged(events.getJsonObject(i)));
-      }
-      String scannedTo = page.getString("scanned_to", after);
-      if (!page.getBoolean("more", false)) {
-        return Future.succeededFuture();
-      }
-      if (scannedTo.equals(after)) {
-        return Future.failedFuture("events.read reported more events but did not advance past "
-          + after);
-      }
-      return replayFrom(scannedTo);
-    });
-  }
 
   private static LoggedEvent logged(JsonObject event) {
     return new LoggedEvent(event.getString("id"), event.getString("timestamp"),
