@@ -14,6 +14,8 @@ fi
 mkdir -p "$here/results"
 out="$here/results/jmh-$(date -u +%Y%m%dT%H%M%SZ).json"
 # -wi 3 -w 2s -i 5 -r 2s -f 1: ~16 s per benchmark; -prof gc adds allocation per operation
+# JMH cannot tell its own CPU from anyone else's: note the load around the run
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))" >&2
 java -jar "$jar" -wi 3 -w 2s -i 5 -r 2s -f 1 -prof gc -rf json -rff "$out" "$@" >&2
-echo "JMH results: $out" >&2
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); JMH results: $out" >&2
 python3 "$here/jmh-table.py" "$out"

@@ -2,6 +2,7 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.dashboard.DashboardRoutes;
 import io.chameleon.dashboard.DashboardVerticle;
 import io.chameleon.gateway.GatewayVerticle;
 import io.chameleon.guardian.GuardianVerticle;
@@ -102,7 +103,9 @@ public final class Chameleon {
     chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "dashboard", DashboardVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "gateway", () -> {
-      GatewayVerticle gateway = new GatewayVerticle();
+      GatewayVerticle gateway = verticles.getJsonObject("dashboard").getBoolean("enabled")
+        ? new GatewayVerticle((v, router) -> DashboardRoutes.mount(v, router, config))
+        : new GatewayVerticle();
       gateways.add(gateway);
       return gateway;
     }, ids);

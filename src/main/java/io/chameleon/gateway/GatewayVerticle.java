@@ -2,10 +2,10 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Role;
-import io.chameleon.dashboard.DashboardRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +17,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
+  private final BiConsumer<Vertx, Router> moreRoutes;
   private HttpServer server;
+
+  /** The API only. */
+  public GatewayVerticle() {
+    this((vertx, router) -> { });
+  }
+
+  /** The API plus routes mounted by another part on the same server and port. */
+  public GatewayVerticle(BiConsumer<Vertx, Router> moreRoutes) {
+    this.moreRoutes = moreRoutes;
+  }
 
   @Override
   public Future<?> start() {
@@ -69,9 +81,9 @@ public final class GatewayVerticle extends VerticleBase {
       }
       route.handler(handlers.get(endpoint));
     }
-    if (config.getJsonObject("verticles").getJsonObject("dashboard").getBoolean("enabled")) {
-      DashboardRoutes.mount(vertx, router, config);
-    }
+    // other parts served on the same port (the dashboard socket and console), mounted before
+    // the failure handler so they share the error envelope
+    moreRoutes.accept(vertx, router);
     router.route().failureHandler(FailureResponses::handle);
     router.errorHandler(404, FailureResponses::handle);
     router.errorHandler(405, FailureResponses::handle);

@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       for);</li>
  *   <li>{@code tokenRulesCheck}: our plain-Java checks alone (split, 2× base64url + strict JSON
  *       parse, claim checks);</li>
- *   <li>{@code fullCheck}: {@code TokenRules.check} then {@code JWTAuth.authenticate}, as
- *       {@link AccessControl#authenticate} does per request.</li>
+ *   <li>{@code fullCheck}: {@code TokenRules.check} then {@code JWTAuth.authenticate}, by hand;</li>
+ *   <li>{@code tokenVerifierPilot}: {@code TokenVerifier.pilot} — the same two steps as the gateway
+ *       and the dashboard socket run them per request (plus the future's transform).</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -45,6 +46,7 @@ public class JwtBench {
   Vertx vertx;
   JWTAuth verifier;
   TokenRules rules;
+  TokenVerifier tokenVerifier;
   String token;
   TokenCredentials credentials;
   Mac mac;
@@ -59,6 +61,7 @@ public class JwtBench {
       .put("leeway_seconds", 30)
       .put("max_lifetime_seconds", 86400);
     verifier = JwtKeys.verifier(vertx, auth);
+    tokenVerifier = TokenVerifier.create(vertx, auth);
     token = JwtKeys.mint(JwtKeys.signer(vertx, "HS256", SECRET), "HS256", "bench-pilot", "OPERATOR", 3600);
     rules = new TokenRules(new TokenRules.Policy("HS256", 30, 86400, null, null));
     credentials = new TokenCredentials(token);
@@ -74,6 +77,10 @@ public class JwtBench {
       throw new IllegalStateException("role claim not found in user attributes");
     }
     rules.check(token, System.currentTimeMillis() / 1000);
+    Future<Pilot> p = tokenVerifier.pilot(token);
+    if (!p.isComplete() || p.failed()) {
+      throw new IllegalStateException("TokenVerifier.pilot did not succeed synchronously: " + p.cause());
+    }
   }
 
   @TearDown
@@ -101,5 +108,10 @@ public class JwtBench {
     Pilot pilot = rules.check(token, System.currentTimeMillis() / 1000);
     User user = verifier.authenticate(new TokenCredentials(token)).result();
     return pilot == null ? null : user;
+  }
+
+  @Benchmark
+  public Pilot tokenVerifierPilot() {
+    return tokenVerifier.pilot(token).result();
   }
 }
