@@ -347,13 +347,10 @@ class ConsoleBrowserTest {
     }
   }
 
-  /** Lets the arrival highlight (a 1.5 s animation) finish before a screenshot. */
+  /** Waits for the arrival highlight (a 1.5 s animation) to finish before a screenshot. */
   private static void settle() {
-    try {
-      Thread.sleep(1600);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    wait("animations to finish", d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+      "return document.getAnimations().every(a => a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)"));
   }
 
   private static void screenshot(String name) throws IOException {
