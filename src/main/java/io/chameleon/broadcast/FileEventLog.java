@@ -247,7 +247,8 @@ public final class FileEventLog implements EventLog {
         return Future.succeededFuture(new EventPage(List.of(), after.toString(), false));
       }
       PageScan scan = new PageScan(reader, view.offset(start), size, after, count, wanted);
-      return context.executeBlocking(scan::run, true)
+      // unordered: positional reads of a snapshot run beside the write queue, never behind it
+      return context.executeBlocking(scan::run, false)
         .recover(err -> Future.failedFuture(unavailable(err)));
     });
   }
@@ -259,7 +260,8 @@ public final class FileEventLog implements EventLog {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
       }
       ChainWalk walk = new ChainWalk(reader, size, index.snapshot(), lastHash);
-      return context.executeBlocking(walk::run, true)
+      // unordered: a walk over a long log must not hold up the appends queued behind it
+      return context.executeBlocking(walk::run, false)
         .recover(err -> Future.failedFuture(unavailable(err)));
     });
   }

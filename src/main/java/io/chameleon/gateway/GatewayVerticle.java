@@ -54,7 +54,7 @@ public final class GatewayVerticle extends VerticleBase {
     AccessControl access = new AccessControl(TokenVerifier.create(vertx, auth), bus);
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
-    Map<Endpoint, Handler<RoutingContext>> handlers = handlers(bus, new BusClient(vertx, Math.min(timeout, 1000)));
+    Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
@@ -111,9 +111,9 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private static Map<Endpoint, Handler<RoutingContext>> handlers(BusClient bus, BusClient healthBus) {
+  private static Map<Endpoint, Handler<RoutingContext>> handlers(Vertx vertx, BusClient bus, BusClient healthBus) {
     GuardianApi guardians = new GuardianApi(bus);
-    EventApi events = new EventApi(bus);
+    EventApi events = new EventApi(vertx, bus);
     Map<Endpoint, Handler<RoutingContext>> handlers = new EnumMap<>(Endpoint.class);
     handlers.put(Endpoint.HEALTH, new HealthApi(healthBus)::health);
     handlers.put(Endpoint.METRICS, metrics());

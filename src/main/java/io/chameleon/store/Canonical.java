@@ -41,6 +41,14 @@ public final class Canonical {
     }
   }
 
+  /**
+   * What identifies a body for idempotent repeats: the SHA-256 of its canonical JSON. Kept on
+   * every request and UOW, so a hash (64 characters) rather than the body itself.
+   */
+  public static String fingerprint(Object body) {
+    return sha256Hex(json(body));
+  }
+
   public static String sha256Hex(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -12,7 +12,7 @@ public sealed interface Command {
   record Actor(String pilotId, Role role) {
   }
 
-  /** {@code fingerprint}: canonical register body, for idempotent repeats by uow_id. */
+  /** {@code fingerprint}: hash of the canonical register body, for idempotent repeats by uow_id. */
   record Register(Actor actor, String uowId, String instanceId, String parentUowId,
                   Map<String, Object> attributes, Map<String, Object> policy,
                   String fingerprint) implements Command {
@@ -44,7 +44,7 @@ public sealed interface Command {
   record Cancel(Actor actor, String uowId, String reason) implements Command {
   }
 
-  /** {@code requestId} is generated when not given; {@code fingerprint}: canonical body. */
+  /** {@code requestId} is generated when not given; {@code fingerprint}: hash of the canonical body. */
   record CreateRequest(Actor actor, String requestId, String uowId, String interventionType,
                        String title, String description, String priority,
                        Map<String, Object> context, Role requiredRole, long expiresInSeconds,

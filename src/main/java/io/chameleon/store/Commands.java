@@ -43,7 +43,7 @@ public final class Commands {
     Map<String, Object> fingerprinted = new LinkedHashMap<>(e.body());
     fingerprinted.put("uow_id", id);
     return new Submission(new Command.Register(e.actor(), id, instanceId, parent, attributes,
-      policy, Canonical.json(fingerprinted)), null, e.idempotency());
+      policy, Canonical.fingerprint(fingerprinted)), null, e.idempotency());
   }
 
   static Map<String, Object> policy(Map<String, Object> policy) {
@@ -169,7 +169,7 @@ public final class Commands {
     return of(e, new Command.CreateRequest(e.actor(),
       requestId == null ? UUID.randomUUID().toString() : requestId, uowId, type, title,
       description == null ? "" : description, priority, context, role, expiresIn,
-      Canonical.json(e.body())));
+      Canonical.fingerprint(e.body())));
   }
 
   public static Submission claim(Envelope e) {

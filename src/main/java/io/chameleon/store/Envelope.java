@@ -141,7 +141,7 @@ public final class Envelope {
     String method = idem.get("method") instanceof String m ? m : "";
     String path = idem.get("path") instanceof String p ? p : "";
     String scope = String.join("\n", actor.pilotId(), method, path, key);
-    return new Command.Idempotency(scope, Canonical.json(body));
+    return new Command.Idempotency(scope, Canonical.fingerprint(body));
   }
 
   // ---- body fields

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * An intervention request (SPEC §5), immutable. {@code createFingerprint} (internal, not in the
- * view) is the canonical create body, for idempotent repeats by {@code request_id}.
+ * view) is the hash of the canonical create body, for idempotent repeats by {@code request_id}.
  */
 public record InterventionRequest(String requestId, String uowId, String interventionType,
                                   RequestStatus status, String priority, String title,
