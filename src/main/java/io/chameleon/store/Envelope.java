@@ -228,10 +228,12 @@ public final class Envelope {
     if (value == null) {
       return defaultValue;
     }
-    if (!allowed.contains(value)) {
+    int at = allowed.indexOf(value);
+    if (at < 0) {
       throw Failure.badRequest(name + ": must be one of " + String.join(", ", allowed));
     }
-    return value;
+    // the shared constant, not the parsed copy: a million stored requests keep one each
+    return allowed.get(at);
   }
 
   static String uuid(String name, String value, boolean required) {

@@ -57,8 +57,9 @@ public record InterventionRequest(String requestId, String uowId, String interve
 
   public static InterventionRequest fromState(Map<String, Object> s) {
     return new InterventionRequest((String) s.get("request_id"), (String) s.get("uow_id"),
-      (String) s.get("intervention_type"), RequestStatus.valueOf((String) s.get("status")),
-      (String) s.get("priority"), (String) s.get("title"), (String) s.get("description"),
+      // type and priority come from a closed vocabulary: one shared copy each, not one per request
+      ((String) s.get("intervention_type")).intern(), RequestStatus.valueOf((String) s.get("status")),
+      ((String) s.get("priority")).intern(), (String) s.get("title"), (String) s.get("description"),
       copy(map(s.get("context"))), (String) s.get("created_at"), (String) s.get("updated_at"),
       (String) s.get("expires_at"), Role.valueOf((String) s.get("required_role")),
       (String) s.get("assigned_to"), (String) s.get("action_reason"),

@@ -72,7 +72,11 @@ public final class StoreState {
   private final Map<String, InterventionRequest> requests = new HashMap<>();
   private final TreeSet<PendingKey> pending = new TreeSet<>();
   private final Map<String, TreeSet<PendingKey>> pendingByAssignee = new HashMap<>();
-  private final Map<String, Set<String>> openByUow = new HashMap<>();
+  /**
+   * Open request ids by the uow_id they name, oldest first: a single id is kept as the String
+   * itself (the common case: most UOWs have one open request), several as a set.
+   */
+  private final Map<String, Object> openByUow = new HashMap<>();
   private final TreeSet<ExpiryKey> expiry = new TreeSet<>();
   private final InterventionMetrics metrics = new InterventionMetrics();
 
@@ -169,7 +173,7 @@ public final class StoreState {
         removeFrom(pendingByAssignee, old.assignedTo(), key);
       }
       expiry.remove(new ExpiryKey(old.expiresAtInstant(), old.requestId()));
-      removeFrom(openByUow, old.uowId(), old.requestId());
+      removeOpen(old.uowId(), old.requestId());
     }
     if (request.status().open()) {
       PendingKey key = PendingKey.of(request);
@@ -178,10 +182,41 @@ public final class StoreState {
         pendingByAssignee.computeIfAbsent(request.assignedTo(), a -> new TreeSet<>()).add(key);
       }
       expiry.add(new ExpiryKey(request.expiresAtInstant(), request.requestId()));
-      openByUow.computeIfAbsent(request.uowId(), u -> new LinkedHashSet<>())
-        .add(request.requestId());
+      addOpen(request.uowId(), request.requestId());
     }
     metrics.onChange(old, request);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void addOpen(String uowId, String requestId) {
+    Object ids = openByUow.get(uowId);
+    if (ids == null) {
+      openByUow.put(uowId, requestId);
+    } else if (ids instanceof String one) {
+      if (!one.equals(requestId)) {
+        Set<String> several = new LinkedHashSet<>();
+        several.add(one);
+        several.add(requestId);
+        openByUow.put(uowId, several);
+      }
+    } else {
+      ((Set<String>) ids).add(requestId);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void removeOpen(String uowId, String requestId) {
+    Object ids = openByUow.get(uowId);
+    if (ids instanceof String one) {
+      if (one.equals(requestId)) {
+        openByUow.remove(uowId);
+      }
+    } else if (ids instanceof Set<?> several) {
+      several.remove(requestId);
+      if (several.size() == 1) {
+        openByUow.put(uowId, ((Set<String>) several).iterator().next());
+      }
+    }
   }
 
   private static <K, V> void removeFrom(Map<K, ? extends Set<V>> index, K key, V value) {
@@ -248,8 +283,13 @@ public final class StoreState {
   }
 
   /** Ids of the PENDING/IN_PROGRESS requests naming this UOW, oldest first. */
+  @SuppressWarnings("unchecked")
   public List<String> openRequestIds(String uowId) {
-    return new ArrayList<>(openByUow.getOrDefault(uowId, Set.of()));
+    Object ids = openByUow.get(uowId);
+    if (ids == null) {
+      return new ArrayList<>();
+    }
+    return ids instanceof String one ? new ArrayList<>(List.of(one)) : new ArrayList<>((Set<String>) ids);
   }
 
   /** UOW ids of an instance, in creation order. */
