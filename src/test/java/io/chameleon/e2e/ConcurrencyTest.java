@@ -2,44 +2,25 @@ package io.chameleon.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
-import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** BAR.md C17–C19 on the embedded (memory + file log) store: races have exactly one winner. */
-class ConcurrencyTest {
+class ConcurrencyTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-  static Pilots p;
   static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-    p = new Pilots(node);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   private static CompletableFuture<HttpResponse<String>> post(String path, String token, String body, String key) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))

@@ -4,40 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
-import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Intervention requests over HTTP (SPEC §5): create, claim, decide, links, If-Match, Idempotency-Key, pending, metrics. */
-class InterventionApiTest {
+class InterventionApiTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-  static Pilots p;
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-    p = new Pilots(node);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   private static JsonObject create(JsonObject body, int expected) {
     Response r = node.http.post("/api/interventions", p.operator, body.encode());

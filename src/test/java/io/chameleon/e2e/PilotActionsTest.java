@@ -7,39 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
-import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The five pilot actions and the three parking paths end to end (SPEC §3): each with its role,
  * allowed states, status codes and exactly its events.
  */
-class PilotActionsTest {
+class PilotActionsTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-  static Pilots p;
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-    p = new Pilots(node);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   private static Response pilot(String path, String token, JsonObject body) {
     return node.http.post(path, token, body == null ? null : body.encode());

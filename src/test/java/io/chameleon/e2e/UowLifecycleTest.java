@@ -6,35 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
-import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Engine commands on units of work over HTTP (SPEC §3): register, get, list, interactions, advance. */
-class UowLifecycleTest {
+class UowLifecycleTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-  static Pilots p;
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-    p = new Pilots(node);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   /** Verifies that register answers 201 with every SPEC field, and get returns it with its history. */
   @Test
