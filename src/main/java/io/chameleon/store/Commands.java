@@ -14,7 +14,7 @@ import java.util.UUID;
 /**
  * Turns store request messages into commands, checking their shape (SPEC §1 400s): ids, field
  * types, unknown fields, empty reasons, value ranges. The endpoint role was checked by
- * {@link Envelope#read}.
+ * {@link StoreRequest#read}.
  */
 public final class Commands {
 
@@ -27,11 +27,11 @@ public final class Commands {
   private Commands() {
   }
 
-  private static Submission of(Envelope e, Command command) {
+  private static Submission of(StoreRequest e, Command command) {
     return new Submission(command, e.ifMatch(), e.idempotency());
   }
 
-  public static Submission register(Envelope e) {
+  public static Submission register(StoreRequest e) {
     e.onlyFields(Set.of("uow_id", "instance_id", "parent_uow_id", "attributes",
       "interaction_policy"));
     String uowId = e.uuidField("uow_id", false);
@@ -67,7 +67,7 @@ public final class Commands {
       }
       for (int i = 0; i < entries.size(); i++) {
         Object entry = entries.get(i);
-        boolean name = entry instanceof String s && Envelope.NAME_FORMAT.matcher(s).matches();
+        boolean name = entry instanceof String s && StoreRequest.NAME_FORMAT.matcher(s).matches();
         Map<String, Object> config = map(entry);
         if (!name && (config == null || !(config.get("type") instanceof String))) {
           throw Failure.badRequest("interaction_policy." + key + "[" + i
@@ -84,11 +84,11 @@ public final class Commands {
     return policy;
   }
 
-  public static Submission interaction(Envelope e) {
+  public static Submission interaction(StoreRequest e) {
     return of(e, new Command.Interaction(e.actor(), e.uuidParam("uow_id", true)));
   }
 
-  public static Submission advance(Envelope e) {
+  public static Submission advance(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     e.onlyFields(Set.of("status", "attributes"));
     UowStatus target = UowStatus.parse(e.string("status", true));
@@ -98,25 +98,25 @@ public final class Commands {
     return of(e, new Command.Advance(e.actor(), uowId, target, e.object("attributes")));
   }
 
-  public static Submission killSwitch(Envelope e) {
+  public static Submission killSwitch(StoreRequest e) {
     e.onlyFields(Set.of("instance_id", "reason", "dry_run"));
     return of(e, new Command.KillSwitch(e.actor(), e.uuidField("instance_id", true),
       e.text("reason", true, MAX_TEXT), e.bool("dry_run", false)));
   }
 
-  public static Submission release(Envelope e) {
+  public static Submission release(StoreRequest e) {
     e.onlyFields(Set.of("instance_id", "reason"));
     return of(e, new Command.Release(e.actor(), e.uuidField("instance_id", true),
       e.text("reason", true, MAX_TEXT)));
   }
 
-  public static Submission clarification(Envelope e) {
+  public static Submission clarification(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     e.onlyFields(Set.of("text"));
     return of(e, new Command.Clarify(e.actor(), uowId, e.text("text", true, MAX_TEXT)));
   }
 
-  public static Submission waive(Envelope e) {
+  public static Submission waive(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     String rule = ruleParam(e);
     e.onlyFields(Set.of("reason"));
@@ -124,7 +124,7 @@ public final class Commands {
   }
 
   /** A rule id is a guardian name or {@code guardians[i]} / {@code approval_guardians[i]}. */
-  private static String ruleParam(Envelope e) {
+  private static String ruleParam(StoreRequest e) {
     String rule = e.param("guard_rule_id");
     if (rule != null && rule.matches("(guardians|approval_guardians)\\[[0-9]{1,4}]")) {
       return rule;
@@ -132,23 +132,23 @@ public final class Commands {
     return e.nameParam("guard_rule_id");
   }
 
-  public static Submission resume(Envelope e) {
+  public static Submission resume(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     e.onlyFields(Set.of("reason"));
     return of(e, new Command.Resume(e.actor(), uowId, e.text("reason", false, MAX_TEXT)));
   }
 
-  public static Submission cancel(Envelope e) {
+  public static Submission cancel(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     e.onlyFields(Set.of("reason"));
     return of(e, new Command.Cancel(e.actor(), uowId, e.text("reason", true, MAX_TEXT)));
   }
 
-  public static Submission createRequest(Envelope e) {
+  public static Submission createRequest(StoreRequest e) {
     e.onlyFields(Set.of("request_id", "uow_id", "intervention_type", "title", "description",
       "priority", "context", "required_role", "expires_in_seconds"));
     String requestId = e.string("request_id", false);
-    if (requestId != null && !Envelope.NAME_FORMAT.matcher(requestId).matches()) {
+    if (requestId != null && !StoreRequest.NAME_FORMAT.matcher(requestId).matches()) {
       throw Failure.badRequest("request_id: must match [A-Za-z0-9._:-]{1,200}");
     }
     if ("pending".equals(requestId) || "metrics".equals(requestId)) {
@@ -172,21 +172,21 @@ public final class Commands {
       Canonical.fingerprint(e.body())));
   }
 
-  public static Submission claim(Envelope e) {
+  public static Submission claim(StoreRequest e) {
     String requestId = e.nameParam("request_id");
     e.onlyFields(Set.of());
     return of(e, new Command.Claim(e.actor(), requestId));
   }
 
-  public static Submission approve(Envelope e) {
+  public static Submission approve(StoreRequest e) {
     return decide(e, true);
   }
 
-  public static Submission reject(Envelope e) {
+  public static Submission reject(StoreRequest e) {
     return decide(e, false);
   }
 
-  private static Submission decide(Envelope e, boolean approve) {
+  private static Submission decide(StoreRequest e, boolean approve) {
     String requestId = e.nameParam("request_id");
     e.onlyFields(Set.of("reason"));
     return of(e, new Command.DecideRequest(e.actor(), requestId, approve,

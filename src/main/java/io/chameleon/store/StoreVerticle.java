@@ -117,11 +117,11 @@ public final class StoreVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(address, handler).completion();
   }
 
-  private Future<Void> write(String address, Role role, Function<Envelope, Submission> parser) {
+  private Future<Void> write(String address, Role role, Function<StoreRequest, Submission> parser) {
     return consume(address, message -> {
       Submission submission;
       try {
-        submission = parser.apply(Envelope.read(BusMaps.plainObject(message.body()), role));
+        submission = parser.apply(StoreRequest.read(BusMaps.plainObject(message.body()), role));
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
         return;
@@ -136,11 +136,11 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> read(String address, Function<Envelope, Map<String, Object>> query) {
+  private Future<Void> read(String address, Function<StoreRequest, Map<String, Object>> query) {
     return consume(address, message -> {
       try {
         Map<String, Object> data = query.apply(
-          Envelope.read(BusMaps.plainObject(message.body()), Role.VIEWER));
+          StoreRequest.read(BusMaps.plainObject(message.body()), Role.VIEWER));
         message.reply(new Reply(200, data).toJson());
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
@@ -274,7 +274,7 @@ public final class StoreVerticle extends VerticleBase {
 
   // ---- reads
 
-  private Map<String, Object> getUow(Envelope e) {
+  private Map<String, Object> getUow(StoreRequest e) {
     String uowId = e.uuidParam("uow_id", true);
     Uow uow = state.uow(uowId);
     if (uow == null) {
@@ -285,7 +285,7 @@ public final class StoreVerticle extends VerticleBase {
     return view;
   }
 
-  private Map<String, Object> listUows(Envelope e) {
+  private Map<String, Object> listUows(StoreRequest e) {
     String instanceId = e.uuidParam("instance_id", false);
     String statusParam = e.param("status");
     UowStatus status = statusParam == null ? null : UowStatus.parse(statusParam);
@@ -301,13 +301,13 @@ public final class StoreVerticle extends VerticleBase {
       "offset", offset);
   }
 
-  private Map<String, Object> halted(Envelope e) {
+  private Map<String, Object> halted(StoreRequest e) {
     List<Object> instances = new ArrayList<>();
     state.haltedInstances().forEach(h -> instances.add(h.toView()));
     return obj("instances", instances);
   }
 
-  private Map<String, Object> getRequest(Envelope e) {
+  private Map<String, Object> getRequest(StoreRequest e) {
     String requestId = e.nameParam("request_id");
     InterventionRequest request = state.request(requestId);
     if (request == null) {
@@ -316,7 +316,7 @@ public final class StoreVerticle extends VerticleBase {
     return request.toView();
   }
 
-  private Map<String, Object> pending(Envelope e) {
+  private Map<String, Object> pending(StoreRequest e) {
     String pilot = e.param("pilot_id");
     if (pilot != null && (pilot.isBlank() || pilot.length() > 200)) {
       throw Failure.badRequest("pilot_id: must be a non-empty string of at most 200");

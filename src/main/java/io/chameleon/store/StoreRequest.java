@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * plain maps: the actor and the endpoint's role first (403), then typed accessors that answer 400
  * naming the bad field. No Vert.x types.
  */
-public final class Envelope {
+public final class StoreRequest {
 
   static final Pattern UUID_FORMAT = Pattern.compile(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -27,7 +27,7 @@ public final class Envelope {
   private final Map<String, Object> body;
   private final Map<String, Object> raw;
 
-  private Envelope(Actor actor, Map<String, Object> params, Map<String, Object> body,
+  private StoreRequest(Actor actor, Map<String, Object> params, Map<String, Object> body,
                    Map<String, Object> raw) {
     this.actor = actor;
     this.params = params;
@@ -36,7 +36,7 @@ public final class Envelope {
   }
 
   /** Reads the envelope and checks the endpoint's role: 400 for a bad actor, 403 for a low role. */
-  public static Envelope read(Map<String, Object> message, Role endpointRole) {
+  public static StoreRequest read(Map<String, Object> message, Role endpointRole) {
     Map<String, Object> raw = message == null ? Map.of() : message;
     Map<String, Object> actorMap = map(raw.get("actor"));
     if (actorMap == null || !(actorMap.get("pilot_id") instanceof String pilot)
@@ -56,7 +56,7 @@ public final class Envelope {
     if (body != null && !(body instanceof Map)) {
       throw Failure.badRequest("body: must be a JSON object");
     }
-    return new Envelope(new Actor(pilot, role),
+    return new StoreRequest(new Actor(pilot, role),
       params == null ? Map.of() : map(params), body == null ? new LinkedHashMap<>() : map(body),
       raw);
   }
