@@ -66,6 +66,8 @@ final class DashboardSession {
   private boolean subscribed;
   private boolean replaying;
   private boolean heldOverflowed;
+  /** Pushes lost to an overflow of {@link #held}: what the {@code resync} after the replay reports. */
+  private long heldDropped;
   private final List<Push> held = new ArrayList<>();
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
@@ -261,6 +263,7 @@ final class DashboardSession {
     subscribed = true;
     held.clear();
     heldOverflowed = false;
+    heldDropped = 0;
     fanout.subscribe(this);
     if (after == null) {
       replaying = false;
@@ -286,7 +289,8 @@ final class DashboardSession {
       if (heldOverflowed) {
         heldOverflowed = false;
         gauge.resynced();
-        send(Frames.resync(live.size()));
+        send(Frames.resync(heldDropped));
+        heldDropped = 0;
         return;
       }
       for (Push push : live) {
@@ -333,6 +337,7 @@ final class DashboardSession {
     replaying = false;
     held.clear();
     heldOverflowed = false;
+    heldDropped = 0;
     fanout.unsubscribe(this);
   }
 
@@ -343,10 +348,13 @@ final class DashboardSession {
     }
     if (replaying) {
       if (held.size() >= MAX_HELD) {
+        heldDropped += held.size();
         held.clear();
         heldOverflowed = true;
       }
-      if (!heldOverflowed) {
+      if (heldOverflowed) {
+        heldDropped++;
+      } else {
         held.add(push);
       }
       return;
