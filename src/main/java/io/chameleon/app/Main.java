@@ -76,7 +76,10 @@ public final class Main {
         Chameleon node = started.get();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
-            node.undeploy().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get();
+            // the JVM's shutdown thread, not an event loop: waiting here lets the log close cleanly,
+            // but never longer than the bus timeout allows
+            node.undeploy().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
           } catch (Exception ignored) {
             // exiting anyway
           }
