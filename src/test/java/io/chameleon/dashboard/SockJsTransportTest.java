@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.TestNode;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,9 +31,10 @@ class SockJsTransportTest {
     Vertx clientVertx = Vertx.vertx();
     try (TestNode node = TestNode.start(dataDir, overrides)) {
       List<String> frames = new CopyOnWriteArrayList<>();
-      WebSocket ws = TestNode.await(clientVertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+      // the handler is set before connecting: the server sends "o" right after the upgrade
+      ClientWebSocket ws = clientVertx.createWebSocketClient().webSocket().textMessageHandler(frames::add);
+      TestNode.await(ws.connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(node.http.port()).setURI("/ws/interventions/123/abcdefgh/websocket")));
-      ws.textMessageHandler(frames::add);
       await().atMost(Duration.ofSeconds(10)).until(() -> frames.contains("o"));
 
       String auth = new JsonObject().put("type", "auth").put("id", "a")

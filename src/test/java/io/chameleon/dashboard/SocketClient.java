@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.chameleon.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -26,14 +26,15 @@ final class SocketClient implements AutoCloseable {
 
   static final String RAW_PATH = "/ws/interventions/websocket";
 
-  final WebSocket ws;
+  final ClientWebSocket ws;
   final Queue<JsonObject> frames = new ConcurrentLinkedQueue<>();
   final AtomicInteger received = new AtomicInteger();
   volatile Short closeStatus;
   volatile String closeReason;
   private final boolean keep;
 
-  private SocketClient(WebSocket ws, boolean keep) {
+  /** Handlers are set before connecting: a frame sent right after the upgrade is never missed. */
+  private SocketClient(ClientWebSocket ws, boolean keep) {
     this.ws = ws;
     this.keep = keep;
     ws.textMessageHandler(text -> onFrame(text));
@@ -58,7 +59,9 @@ final class SocketClient implements AutoCloseable {
     if (origin != null) {
       options.addHeader("Origin", origin);
     }
-    return new SocketClient(TestNode.await(client.connect(options)), keep);
+    SocketClient socket = new SocketClient(client.webSocket(), keep);
+    TestNode.await(socket.ws.connect(options));
+    return socket;
   }
 
   /** Connects, authenticates with {@code token} and checks the reply. */
