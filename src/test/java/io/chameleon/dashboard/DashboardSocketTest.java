@@ -254,7 +254,8 @@ class DashboardSocketTest {
       JsonArray appended = append("guardian_registered", new JsonObject().put("name", "once"));
       String id = appended.getJsonObject(0).getString("id");
       socket.awaitFrame(f -> "event".equals(f.getString("type")) && id.equals(f.getJsonObject("data").getString("id")));
-      org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(200)).until(() -> true);
+      // a round trip: a second copy would have been written before this reply
+      socket.request("sync", "after", null); // answered on the socket's own context, behind any queued push
       assertEquals(1L, socket.pushes("event").stream().filter(f -> id.equals(f.getJsonObject("data").getString("id"))).count());
       assertFalse(socket.request("unsubscribe", "s3", null).getJsonObject("data").getBoolean("subscribed"));
     }
