@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A socket has at most one subscription: a second {@code subscribe} replaces the first (its
  * replay, if any, is abandoned). {@code subscribe {after}} replays every event after {@code after}
- * from the log as {@code event} pushes (pages of 1000, waiting for the socket to drain between
- * pages), then answers, then forwards live pushes; live pushes that arrive during the replay are
+ * from the log as {@code event} pushes (read in pages of 1000, written while at most half the write
+ * budget is in flight, so a client that does not read holds the replay back instead of the server's
+ * memory), then answers, then forwards live pushes; live pushes that arrive during the replay are
  * held and the {@code event}s among them already replayed are dropped, so every event is sent
- * exactly once. If too many arrive during a replay, they are dropped and {@code resync} is sent.
+ * exactly once. If more than the write budget's worth of pushes arrive during a replay, they are
+ * dropped and {@code resync} is sent.
  *
  * <p>Everything here runs on the context of the gateway instance that accepted the socket.
  */
@@ -38,7 +40,6 @@ final class DashboardSession {
   private static final Logger ACCESS = LoggerFactory.getLogger("chameleon.access");
 
   static final int REPLAY_PAGE = 1000;
-  static final int MAX_HELD = 10_000;
   static final long OVERFLOW_CLOSE_MS = 30_000;
   static final int CLOSE_POLICY = 1008;
   static final int CLOSE_TOO_BIG = 1009;
@@ -69,6 +70,7 @@ final class DashboardSession {
   /** Pushes lost to an overflow of {@link #held}: what the {@code resync} after the replay reports. */
   private long heldDropped;
   private final List<Push> held = new ArrayList<>();
+  private long heldBytes;
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
                    BusClient bus, PushFanout fanout, SocketGauge gauge) {
@@ -261,9 +263,7 @@ final class DashboardSession {
     }
     int gen = ++generation;
     subscribed = true;
-    held.clear();
-    heldOverflowed = false;
-    heldDropped = 0;
+    clearHeld();
     fanout.subscribe(this);
     if (after == null) {
       replaying = false;
@@ -285,12 +285,12 @@ final class DashboardSession {
       send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true)
         .put("replayed", done.count()).put("last_event_id", done.lastId())));
       List<Push> live = new ArrayList<>(held);
-      held.clear();
-      if (heldOverflowed) {
-        heldOverflowed = false;
+      long dropped = heldDropped;
+      boolean overflowed = heldOverflowed;
+      clearHeld();
+      if (overflowed) {
         gauge.resynced();
-        send(Frames.resync(heldDropped));
-        heldDropped = 0;
+        send(Frames.resync(dropped));
         return;
       }
       for (Push push : live) {
@@ -310,34 +310,51 @@ final class DashboardSession {
   private Future<Replayed> replay(int gen, String after, long count) {
     return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE))
       .compose(page -> {
+        JsonArray events = page.getJsonArray("events", new JsonArray());
+        return writeReplayed(gen, events, 0).map(v -> page);
+      })
+      .compose(page -> {
         if (gen != generation || state == State.CLOSED) {
           return Future.succeededFuture(new Replayed(after, count));
         }
         JsonArray events = page.getJsonArray("events", new JsonArray());
-        String last = after;
-        for (int i = 0; i < events.size(); i++) {
-          JsonObject event = events.getJsonObject(i);
-          Push push = Push.of(Push.EVENT, event.getString("id"), event);
-          write(push.frame(), push.bytes());
-          last = event.getString("id");
-        }
+        String last = events.isEmpty() ? after : events.getJsonObject(events.size() - 1).getString("id");
         String next = page.getString("scanned_to") != null && EventIds.valid(page.getString("scanned_to"))
           && EventIds.compare(page.getString("scanned_to"), last) > 0 ? page.getString("scanned_to") : last;
         long total = count + events.size();
         if (!page.getBoolean("more", false)) {
           return Future.succeededFuture(new Replayed(next, total));
         }
-        return drained().compose(v -> replay(gen, next, total));
+        return replay(gen, next, total);
       });
+  }
+
+  /**
+   * Writes {@code events} from {@code from} on, one at a time while at most half the write budget is
+   * in flight; past that it waits for the socket to drain. In flight: at most half the budget plus
+   * one event.
+   */
+  private Future<Void> writeReplayed(int gen, JsonArray events, int from) {
+    for (int i = from; i < events.size(); i++) {
+      if (gen != generation || state == State.CLOSED) {
+        return Future.succeededFuture();
+      }
+      if (!budget.belowHalf()) {
+        int resume = i;
+        return drained().compose(v -> writeReplayed(gen, events, resume));
+      }
+      JsonObject event = events.getJsonObject(i);
+      Push push = Push.of(Push.EVENT, event.getString("id"), event);
+      write(push.frame(), push.bytes());
+    }
+    return Future.succeededFuture();
   }
 
   private void unsubscribe() {
     generation++;
     subscribed = false;
     replaying = false;
-    held.clear();
-    heldOverflowed = false;
-    heldDropped = 0;
+    clearHeld();
     fanout.unsubscribe(this);
   }
 
@@ -347,19 +364,33 @@ final class DashboardSession {
       return;
     }
     if (replaying) {
-      if (held.size() >= MAX_HELD) {
-        heldDropped += held.size();
-        held.clear();
-        heldOverflowed = true;
-      }
-      if (heldOverflowed) {
-        heldDropped++;
-      } else {
-        held.add(push);
-      }
+      hold(push, bytes);
       return;
     }
     deliver(push, bytes);
+  }
+
+  /** During a replay: kept for after it, up to the write budget's worth; past that all are dropped. */
+  private void hold(Push push, int bytes) {
+    if (!heldOverflowed && heldBytes + bytes > budget.limit()) {
+      heldDropped += held.size();
+      held.clear();
+      heldBytes = 0;
+      heldOverflowed = true;
+    }
+    if (heldOverflowed) {
+      heldDropped++;
+    } else {
+      held.add(push);
+      heldBytes += bytes;
+    }
+  }
+
+  private void clearHeld() {
+    held.clear();
+    heldBytes = 0;
+    heldOverflowed = false;
+    heldDropped = 0;
   }
 
   private void deliver(Push push, int bytes) {
