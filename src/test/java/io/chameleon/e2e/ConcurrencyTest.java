@@ -96,6 +96,36 @@ class ConcurrencyTest extends OneNodePerClass {
     assertEquals(1, p.eventTypesAfter(before).stream().filter("intervention_approved"::equals).count());
   }
 
+  /**
+   * Verifies that an action whose connection was cut before the answer arrived, then retried with
+   * its key, has one effect: every retry gets the same answer and the log has one decision.
+   */
+  @Test
+  void aKeyRetriedAfterACutConnectionHasOneEffect() throws Exception {
+    String id = node.http.post("/api/interventions", p.operator, new JsonObject().put("uow_id", "idem-cut")
+      .put("intervention_type", "resume").put("title", "t").encode()).data().getString("request_id");
+    String before = p.lastEventId();
+    String path = "/api/interventions/" + id + "/approve";
+    String body = "{\"reason\":\"cut\"}";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.http.port())) {
+      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + p.operator + "\r\nContent-Type: application/json\r\nIdempotency-Key: k-cut\r\nContent-Length: "
+        + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+    } // closed before any answer is read: the client never learns the outcome
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+      .until(() -> "APPROVED".equals(p.request(id).getString("status")));
+    HttpResponse<String> first = post(path, p.operator, body, "k-cut").join();
+    assertEquals(200, first.statusCode(), first.body());
+    assertEquals("APPROVED", new JsonObject(first.body()).getJsonObject("data").getString("status"), first.body());
+    for (int i = 0; i < 9; i++) {
+      HttpResponse<String> retry = post(path, p.operator, body, "k-cut").join();
+      assertEquals(200, retry.statusCode());
+      assertEquals(new JsonObject(first.body()), new JsonObject(retry.body()));
+    }
+    assertEquals(1, p.eventTypesAfter(before).stream().filter("intervention_approved"::equals).count());
+  }
+
   /** Verifies that resume and cancel racing on one parked UOW (100 rounds) have exactly one winner. */
   @Test
   void resumeVersusCancel() {
