@@ -28,6 +28,10 @@ final class StoreApi {
         if (ctx.queryParams().getAll(name).size() > 1) {
           throw Failure.badRequest("query parameter '" + name + "' given more than once");
         }
+        // the path names the target (and scopes an Idempotency-Key): a query cannot swap it
+        if (params.containsKey(name)) {
+          throw Failure.badRequest("query parameter '" + name + "' is not allowed: it is taken from the path");
+        }
         params.put(name, ctx.queryParams().get(name));
       });
       JsonObject message = new JsonObject()

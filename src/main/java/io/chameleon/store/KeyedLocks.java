@@ -11,41 +11,95 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * One writer per key: a task waits for the previous holders of each of its keys (a tail future per
- * key) and runs while holding them all; tasks on disjoint keys run concurrently. All keys are
- * taken in one synchronous step on the event loop, so waiting never forms a cycle. Event-loop
- * confined.
+ * One writer per key: a task waits for the earlier holders of each of its keys and runs while
+ * holding them all; tasks on disjoint keys run concurrently. A key is taken either exclusively or
+ * shared: sharers run together, an exclusive holder runs alone, and each waits for what was
+ * queued before it (first come, first served, so neither side starves). All keys are taken in one
+ * synchronous step on the event loop, so waiting never forms a cycle. Event-loop confined.
  */
 final class KeyedLocks {
 
-  private final Map<String, Future<Void>> tails = new HashMap<>();
+  /** What a task needs: keys it must hold alone, and keys it may hold alongside other sharers. */
+  record Keys(Set<String> exclusive, Set<String> shared) {
+
+    Keys {
+      exclusive = Set.copyOf(exclusive);
+      Set<String> onlyShared = new HashSet<>(shared);
+      onlyShared.removeAll(exclusive);
+      shared = Set.copyOf(onlyShared);
+    }
+
+    static Keys exclusive(Set<String> keys) {
+      return new Keys(keys, Set.of());
+    }
+
+    /** Whether holding these keys covers what {@code needed} asks for. */
+    boolean cover(Keys needed) {
+      Set<String> all = new HashSet<>(exclusive);
+      all.addAll(shared);
+      return exclusive.containsAll(needed.exclusive) && all.containsAll(needed.shared);
+    }
+
+    Keys with(Keys more) {
+      Set<String> ex = new HashSet<>(exclusive);
+      ex.addAll(more.exclusive);
+      Set<String> sh = new HashSet<>(shared);
+      sh.addAll(more.shared);
+      return new Keys(ex, sh);
+    }
+  }
+
+  /** The holders and waiters of one key. */
+  private static final class Queue {
+    /** The latest exclusive holder or waiter, until it is done. */
+    Future<Void> exclusive;
+    /** Sharers queued after {@link #exclusive}, until each is done. */
+    final Set<Future<Void>> shared = new HashSet<>();
+
+    boolean idle() {
+      return exclusive == null && shared.isEmpty();
+    }
+  }
+
+  private final Map<String, Queue> queues = new HashMap<>();
+
+  /** Runs {@code work} holding {@code keys} exclusively. */
+  <T> Future<T> run(Supplier<Set<String>> keys, Supplier<Future<T>> work) {
+    return runHolding(() -> Keys.exclusive(keys.get()), work);
+  }
 
   /**
    * Runs {@code work} holding {@code keys}. The keys are computed again once held: if the state
    * changed meanwhile so that more are needed, the task lets go and queues again for all of them.
    */
-  <T> Future<T> run(Supplier<Set<String>> keys, Supplier<Future<T>> work) {
-    return run(keys, work, Set.of());
+  <T> Future<T> runHolding(Supplier<Keys> keys, Supplier<Future<T>> work) {
+    return run(keys, work, new Keys(Set.of(), Set.of()));
   }
 
-  private <T> Future<T> run(Supplier<Set<String>> keys, Supplier<Future<T>> work,
-                            Set<String> extra) {
-    Set<String> wanted = new HashSet<>(keys.get());
-    wanted.addAll(extra);
-    List<Future<Void>> previous = new ArrayList<>();
-    for (String key : wanted) {
-      Future<Void> tail = tails.get(key);
-      if (tail != null) {
-        previous.add(tail);
-      }
-    }
+  private <T> Future<T> run(Supplier<Keys> keys, Supplier<Future<T>> work, Keys extra) {
+    Keys wanted = keys.get().with(extra);
     Promise<Void> mine = Promise.promise();
     Future<Void> held = mine.future();
-    wanted.forEach(key -> tails.put(key, held));
+    List<Future<Void>> previous = new ArrayList<>();
+    for (String key : wanted.exclusive()) {
+      Queue queue = queues.computeIfAbsent(key, k -> new Queue());
+      if (queue.exclusive != null) {
+        previous.add(queue.exclusive);
+      }
+      previous.addAll(queue.shared);
+      queue.shared.clear();
+      queue.exclusive = held;
+    }
+    for (String key : wanted.shared()) {
+      Queue queue = queues.computeIfAbsent(key, k -> new Queue());
+      if (queue.exclusive != null) {
+        previous.add(queue.exclusive);
+      }
+      queue.shared.add(held);
+    }
     Future<?> ready = previous.isEmpty() ? Future.succeededFuture() : Future.join(previous);
     return ready.transform(ignored -> {
-      Set<String> needed = keys.get();
-      if (!wanted.containsAll(needed)) {
+      if (!wanted.cover(keys.get())) {
         release(wanted, mine);
         return run(keys, work, wanted);
       }
@@ -59,14 +113,33 @@ final class KeyedLocks {
     });
   }
 
-  private void release(Set<String> keys, Promise<Void> mine) {
+  private void release(Keys keys, Promise<Void> mine) {
     Future<Void> held = mine.future();
-    keys.forEach(key -> tails.remove(key, held));
+    for (String key : keys.exclusive()) {
+      Queue queue = queues.get(key);
+      if (queue != null && queue.exclusive == held) {
+        queue.exclusive = null;
+      }
+      dropIfIdle(key, queue);
+    }
+    for (String key : keys.shared()) {
+      Queue queue = queues.get(key);
+      if (queue != null) {
+        queue.shared.remove(held);
+      }
+      dropIfIdle(key, queue);
+    }
     mine.complete();
+  }
+
+  private void dropIfIdle(String key, Queue queue) {
+    if (queue != null && queue.idle()) {
+      queues.remove(key, queue);
+    }
   }
 
   /** Keys with a holder or a waiter, for tests: empty once everything is done. */
   int busyKeys() {
-    return tails.size();
+    return queues.size();
   }
 }

@@ -4,52 +4,61 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The keys a command must hold while it decides and commits. Every command on a UOW holds its
- * instance, so the kill switch and the UOW commands of one instance run one after another; a
- * request command also holds its linked UOW and that UOW's instance.
+ * The keys a command must hold while it decides and commits. A command on a UOW holds the UOW,
+ * its parent (whose child counts it may change) and, shared, its instance: commands on different
+ * UOWs of one instance run side by side, while the kill switch and its release hold the instance
+ * alone, so they see no UOW command half done and none starts before they end. A request command
+ * also holds its linked UOW, as above.
  */
 public final class LockKeys {
 
   private LockKeys() {
   }
 
-  public static Set<String> of(Command command, StoreState state) {
+  public static KeyedLocks.Keys of(Command command, StoreState state) {
     Set<String> keys = new LinkedHashSet<>();
+    Set<String> shared = new LinkedHashSet<>();
     if (command instanceof Command.Register r) {
       keys.add("uow:" + r.uowId());
-      keys.add("instance:" + r.instanceId());
+      if (r.parentUowId() != null) {
+        keys.add("uow:" + r.parentUowId());
+      }
+      shared.add("instance:" + r.instanceId());
     } else if (command instanceof Command.KillSwitch k) {
       keys.add("instance:" + k.instanceId());
     } else if (command instanceof Command.Release r) {
       keys.add("instance:" + r.instanceId());
     } else if (command instanceof Command.CreateRequest c) {
       keys.add("req:" + c.requestId());
-      uow(keys, c.uowId(), state);
+      uow(keys, shared, c.uowId(), state);
     } else if (command instanceof Command.Claim c) {
-      request(keys, c.requestId(), state);
+      request(keys, shared, c.requestId(), state);
     } else if (command instanceof Command.DecideRequest d) {
-      request(keys, d.requestId(), state);
+      request(keys, shared, d.requestId(), state);
     } else if (command instanceof Command.Expire e) {
-      request(keys, e.requestId(), state);
+      request(keys, shared, e.requestId(), state);
     } else {
-      uow(keys, uowIdOf(command), state);
+      uow(keys, shared, uowIdOf(command), state);
     }
-    return keys;
+    return new KeyedLocks.Keys(keys, shared);
   }
 
-  private static void request(Set<String> keys, String requestId, StoreState state) {
+  private static void request(Set<String> keys, Set<String> shared, String requestId, StoreState state) {
     keys.add("req:" + requestId);
     InterventionRequest request = state.request(requestId);
     if (request != null) {
-      uow(keys, request.uowId(), state);
+      uow(keys, shared, request.uowId(), state);
     }
   }
 
-  private static void uow(Set<String> keys, String uowId, StoreState state) {
+  private static void uow(Set<String> keys, Set<String> shared, String uowId, StoreState state) {
     keys.add("uow:" + uowId);
     Uow uow = state.uow(uowId);
     if (uow != null) {
-      keys.add("instance:" + uow.instanceId());
+      if (uow.parentUowId() != null) {
+        keys.add("uow:" + uow.parentUowId());
+      }
+      shared.add("instance:" + uow.instanceId());
     }
   }
 

@@ -164,7 +164,7 @@ public final class StoreVerticle extends VerticleBase {
       return Future.failedFuture(Failure.conflict(
         "a request with this idempotency key is still in progress"));
     }
-    Future<Reply> reply = locks.run(() -> LockKeys.of(submission.command(), state),
+    Future<Reply> reply = locks.runHolding(() -> LockKeys.of(submission.command(), state),
       () -> execute(submission));
     return scope == null ? reply : reply.andThen(done -> inFlight.remove(scope));
   }

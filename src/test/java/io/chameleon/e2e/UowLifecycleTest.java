@@ -164,4 +164,17 @@ class UowLifecycleTest extends OneNodePerClass {
     assertEquals(403, node.http.post("/api/uows/" + id + "/advance", p.viewer, "{\"status\":\"ACTIVE\"}").status());
     assertEquals("PENDING", p.uow(id).getString("status"));
   }
+
+  /** Verifies that a query parameter cannot replace the id the path names (nor dodge its check). */
+  @Test
+  void theTargetComesFromThePathOnly() {
+    String a = p.register(Pilots.newId(), null).getString("uow_id");
+    String b = p.register(Pilots.newId(), null).getString("uow_id");
+    Response read = node.http.get("/api/uows/not-a-uuid?uow_id=" + b, p.viewer);
+    assertEquals(400, read.status(), read.body());
+    assertTrue(read.json().getJsonObject("error").getString("message").contains("uow_id"));
+    assertEquals(400, node.http.post("/api/uows/" + a + "/advance?uow_id=" + b, p.operator, "{\"status\":\"ACTIVE\"}").status());
+    assertEquals("PENDING", p.uow(a).getString("status"));
+    assertEquals("PENDING", p.uow(b).getString("status"));
+  }
 }

@@ -62,4 +62,51 @@ class KeyedLocksTest {
     assertEquals(List.of("uow holder", "waiter"), order);
     assertEquals(0, locks.busyKeys());
   }
+
+  /**
+   * Verifies that sharers of a key run together, an exclusive holder waits for them and runs alone,
+   * and a sharer queued after it waits for it (first come, first served).
+   */
+  @Test
+  void sharersRunTogetherAndAnExclusiveHolderRunsAlone() {
+    KeyedLocks locks = new KeyedLocks();
+    List<String> started = new ArrayList<>();
+    Promise<String> uowA = Promise.promise();
+    Promise<String> uowB = Promise.promise();
+    Promise<String> killSwitch = Promise.promise();
+    locks.runHolding(() -> new KeyedLocks.Keys(Set.of("uow:a"), Set.of("instance:1")), () -> {
+      started.add("a");
+      return uowA.future();
+    });
+    locks.runHolding(() -> new KeyedLocks.Keys(Set.of("uow:b"), Set.of("instance:1")), () -> {
+      started.add("b");
+      return uowB.future();
+    });
+    locks.runHolding(() -> KeyedLocks.Keys.exclusive(Set.of("instance:1")), () -> {
+      started.add("kill switch");
+      return killSwitch.future();
+    });
+    locks.runHolding(() -> new KeyedLocks.Keys(Set.of("uow:c"), Set.of("instance:1")), () -> {
+      started.add("c");
+      return Future.succeededFuture("c");
+    });
+    assertEquals(List.of("a", "b"), started, "sharers run side by side");
+    uowA.complete("a");
+    assertEquals(List.of("a", "b"), started, "the exclusive holder waits for every earlier sharer");
+    uowB.complete("b");
+    assertEquals(List.of("a", "b", "kill switch"), started);
+    killSwitch.complete("k");
+    assertEquals(List.of("a", "b", "kill switch", "c"), started, "a later sharer waited for it");
+    assertEquals(0, locks.busyKeys());
+  }
+
+  /** Verifies that a key asked for both ways is held exclusively. */
+  @Test
+  void exclusiveWinsOverShared() {
+    KeyedLocks.Keys keys = new KeyedLocks.Keys(Set.of("k"), Set.of("k", "s"));
+    assertEquals(Set.of("k"), keys.exclusive());
+    assertEquals(Set.of("s"), keys.shared());
+    assertEquals(true, keys.cover(new KeyedLocks.Keys(Set.of(), Set.of("k"))));
+    assertEquals(false, keys.cover(KeyedLocks.Keys.exclusive(Set.of("s"))));
+  }
 }
