@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +25,23 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BroadcasterVerticle.class);
 
+  private final UnaryOperator<EventLog> around;
   private EventLog log;
   private EventMetrics metrics;
+
+  public BroadcasterVerticle() {
+    this(UnaryOperator.identity());
+  }
+
+  /** With the configured log wrapped by {@code around} (instrumentation; a slow disk in tests). */
+  public BroadcasterVerticle(UnaryOperator<EventLog> around) {
+    this.around = around;
+  }
 
   @Override
   public Future<?> start() {
     try {
-      log = createLog(config().getJsonObject("events", new JsonObject()));
+      log = around.apply(createLog(config().getJsonObject("events", new JsonObject())));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -65,13 +76,18 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   private void onAppend(Message<JsonObject> message) {
     List<EventDraft> drafts;
+    long startBy = EventLog.NO_DEADLINE;
     try {
       drafts = EventRequests.append(message.body());
+      Long within = EventRequests.startWithinMs(message.body());
+      if (within != null) {
+        startBy = System.nanoTime() + within * 1_000_000L;
+      }
     } catch (Failure failure) {
       BusClient.fail(message, failure);
       return;
     }
-    log.append(drafts)
+    log.append(drafts, startBy)
       .onComplete(done -> metrics.sync(log))
       .onSuccess(events -> {
         JsonArray array = new JsonArray();

@@ -53,6 +53,23 @@ public final class EventRequests {
     return drafts;
   }
 
+  /**
+   * The optional {@code start_within_ms} of an append (1 to 600000): the write must start within
+   * that many milliseconds of its arrival, else nothing is written and the caller gets 503. Null
+   * when absent.
+   */
+  public static Long startWithinMs(JsonObject body) {
+    Object value = body == null ? null : body.getValue("start_within_ms");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1
+      || ((Number) value).longValue() > 600_000) {
+      throw Failure.badRequest("start_within_ms must be an integer from 1 to 600000");
+    }
+    return ((Number) value).longValue();
+  }
+
   /** {@code {after?, count?, types?}} → a read request. */
   public static Read read(JsonObject body) {
     JsonObject json = body == null ? new JsonObject() : body;

@@ -51,8 +51,8 @@ public final class FileEventLog implements EventLog {
   private long bytesWritten;
   private long errors;
 
-  /** One append call waiting for its batch. */
-  private record PendingAppend(List<EventDraft> drafts, Promise<List<Event>> promise) {
+  /** One append call waiting for its batch; it must start by {@code startBy}. */
+  private record PendingAppend(List<EventDraft> drafts, long startBy, Promise<List<Event>> promise) {
   }
 
   /** Creates the log on the caller's context (or a new one); call {@link #open()} next. */
@@ -80,7 +80,7 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public Future<List<Event>> append(List<EventDraft> drafts) {
+  public Future<List<Event>> append(List<EventDraft> drafts, long startBy) {
     List<EventDraft> copy = List.copyOf(drafts);
     return onContext(() -> {
       if (!open) {
@@ -94,7 +94,7 @@ public final class FileEventLog implements EventLog {
         return Future.succeededFuture(List.of());
       }
       Promise<List<Event>> promise = Promise.promise();
-      queue.add(new PendingAppend(copy, promise));
+      queue.add(new PendingAppend(copy, startBy, promise));
       if (!writing) {
         writeBatch();
       }
@@ -115,6 +115,13 @@ public final class FileEventLog implements EventLog {
     List<Long> offsets = new ArrayList<>();
     List<PendingAppend> accepted = new ArrayList<>(batch.size());
     for (PendingAppend pending : batch) {
+      if (EventLog.late(pending.startBy())) {
+        LOG.warn("[events: {}] append not started by its caller's deadline; nothing written",
+          pending.drafts().size());
+        pending.promise().fail(Failure.unavailable(
+          "event log unavailable: the write could not start in time; nothing was written"));
+        continue;
+      }
       List<Event> events = new ArrayList<>(pending.drafts().size());
       List<byte[]> lines = new ArrayList<>(pending.drafts().size());
       EventId callId = id;

@@ -27,7 +27,16 @@ public final class BusClient {
   }
 
   public Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, options)
+    return request(address, body, options);
+  }
+
+  /** With a timeout of its own, e.g. what is left of the caller's deadline. */
+  public Future<JsonObject> request(String address, JsonObject body, long timeoutMillis) {
+    return request(address, body, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMillis)));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions delivery) {
+    return vertx.eventBus().<JsonObject>request(address, body, delivery)
       .map(Message::body)
       .recover(err -> Future.failedFuture(toFailure(address, err)));
   }

@@ -35,9 +35,15 @@ final class HealthApi {
     JsonObject backends = new JsonObject();
     Future<?>[] checks = BACKENDS.entrySet().stream()
       .map(e -> bus.request(e.getValue(), new JsonObject())
-        .map(status -> status.getString("status", "UP"))
-        .otherwise("DOWN")
-        .onSuccess(state -> backends.put(e.getKey(), new JsonObject().put("status", state))))
+        .map(status -> {
+          JsonObject state = new JsonObject().put("status", status.getString("status", "UP"));
+          if (status.getValue("reason") instanceof String reason) {
+            state.put("reason", reason);
+          }
+          return state;
+        })
+        .otherwise(new JsonObject().put("status", "DOWN"))
+        .onSuccess(state -> backends.put(e.getKey(), state)))
       .toArray(Future[]::new);
     Future.join(java.util.List.of(checks)).onComplete(done -> {
       boolean ready = backends.stream().allMatch(e -> "UP".equals(((JsonObject) e.getValue()).getString("status")));

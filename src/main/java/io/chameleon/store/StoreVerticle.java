@@ -13,7 +13,10 @@ import io.chameleon.store.Decision.Rejected;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -34,12 +37,23 @@ import org.slf4j.LoggerFactory;
  * and only once the log has them applies them to the {@link StoreState} and replies. On start the
  * state is rebuilt from the log before any consumer is registered. One instance per node.
  *
+ * <p>Deadlines: a caller waits {@code bus.timeout_ms} for the answer, so every write must be
+ * answered, or certainly have changed nothing, before that. A write gets four fifths of it from
+ * its arrival to start its append (waiting for its keys, asking the guardians): past that it
+ * fails with 503 and nothing changed, and the event log refuses an append it could not start in
+ * time. Once the append has started, the store waits for its outcome (holding the keys, so nothing
+ * decides on a state that may be behind the log) and applies what was written. If no outcome comes
+ * at all (in six times {@code bus.timeout_ms}), the store cannot know what the log holds: it refuses every write (503, and /health says
+ * DOWN) until it is restarted and rebuilt from the log.
+ *
  * <p>Config: {@code bus.timeout_ms} (default 5000), {@code store.sweep_ms} (default 1000), how
  * often requests past {@code expires_at} are expired.
  */
 public final class StoreVerticle extends VerticleBase {
 
   static final int MAX_EXPIRE_PER_SWEEP = 200;
+  /** How long past its deadline a started append may take, in bus timeouts, before its outcome counts as unknown. */
+  static final int APPEND_OUTCOME_WAIT_TIMEOUTS = 6;
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
@@ -50,7 +64,11 @@ public final class StoreVerticle extends VerticleBase {
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> expiring = new HashSet<>();
   private BusClient bus;
+  private long budgetNanos;
+  private long outcomeWaitMs;
   private long sweeper = -1;
+  /** Set when an append's outcome never came: the state may be behind the log. */
+  private String unknownOutcome;
 
   /** A success: {@code {status, data}}. */
   record Reply(int status, Map<String, Object> data) {
@@ -71,8 +89,10 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    bus = new BusClient(vertx, config().getJsonObject("bus", new JsonObject())
-      .getLong("timeout_ms", 5000L));
+    long timeoutMs = config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L);
+    bus = new BusClient(vertx, timeoutMs);
+    budgetNanos = (timeoutMs - Math.max(100, timeoutMs / 5)) * 1_000_000L;
+    outcomeWaitMs = APPEND_OUTCOME_WAIT_TIMEOUTS * timeoutMs;
     long sweepMillis = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
     return EventReplay.replay(bus, StoreEvents.REPLAYED, event -> state.apply(logged(event)))
       .recover(err -> Future.failedFuture(new IllegalStateException(
@@ -159,46 +179,65 @@ public final class StoreVerticle extends VerticleBase {
 
   /** Queues a command behind the holders of its keys; a duplicate idempotency key in flight → 409. */
   Future<Reply> submit(Submission submission) {
+    if (unknownOutcome != null) {
+      return Future.failedFuture(Failure.unavailable("store unavailable: " + unknownOutcome));
+    }
+    long deadline = System.nanoTime() + budgetNanos;
     String scope = submission.idempotency() == null ? null : submission.idempotency().scope();
     if (scope != null && !inFlight.add(scope)) {
       return Future.failedFuture(Failure.conflict(
         "a request with this idempotency key is still in progress"));
     }
     Future<Reply> reply = locks.runHolding(() -> LockKeys.of(submission.command(), state),
-      () -> execute(submission));
+      () -> execute(submission, deadline));
     return scope == null ? reply : reply.andThen(done -> inFlight.remove(scope));
   }
 
-  private Future<Reply> execute(Submission submission) {
+  /** Milliseconds left before {@code deadline}; 0 or less when it has passed. */
+  private static long remainingMs(long deadline) {
+    return (deadline - System.nanoTime()) / 1_000_000L;
+  }
+
+  private static Failure tooLate() {
+    return Failure.unavailable("store busy: the command could not be done in time; nothing was changed");
+  }
+
+  private Future<Reply> execute(Submission submission, long deadline) {
+    if (unknownOutcome != null) {
+      return Future.failedFuture(Failure.unavailable("store unavailable: " + unknownOutcome));
+    }
+    if (remainingMs(deadline) <= 0) {
+      return Future.failedFuture(tooLate());
+    }
     Instant now = clock.instant();
     boolean replayedReply = submission.idempotency() != null
       && state.idempotency(submission.idempotency().scope(), now) != null;
     if (!(submission.command() instanceof Command.Advance) || replayedReply) {
-      return commit(decider.decide(submission, state, now));
+      return commit(decider.decide(submission, state, now), deadline);
     }
     Object plan = decider.plan(submission, state);
     if (plan instanceof Rejected rejected) {
-      return commit(rejected);
+      return commit(rejected, deadline);
     }
-    return gate((Gate.Plan) plan)
-      .compose(result -> commit(decider.decide(submission, state, now, result)));
+    return gate((Gate.Plan) plan, deadline)
+      .compose(result -> commit(decider.decide(submission, state, now, result), deadline));
   }
 
   /** Evaluates the blocking guardians, then (when they allow) the approval guardians. */
-  private Future<Gate.Result> gate(Gate.Plan plan) {
+  private Future<Gate.Result> gate(Gate.Plan plan, long deadline) {
     if (!plan.runs()) {
       return Future.succeededFuture(Gate.Result.NONE);
     }
-    return evaluate(plan.blocking(), plan.flatView()).compose(blocking -> {
+    return evaluate(plan.blocking(), plan.flatView(), deadline).compose(blocking -> {
       if (!blocking.allowed()) {
         return Future.succeededFuture(new Gate.Result(blocking, null));
       }
-      return evaluate(plan.approval(), plan.flatView())
+      return evaluate(plan.approval(), plan.flatView(), deadline)
         .map(approval -> new Gate.Result(blocking, approval));
     });
   }
 
-  private Future<Gate.Verdict> evaluate(Gate.Stage stage, Map<String, Object> flatView) {
+  private Future<Gate.Verdict> evaluate(Gate.Stage stage, Map<String, Object> flatView, long deadline) {
     if (stage.empty()) {
       return Future.succeededFuture(Gate.Verdict.pass());
     }
@@ -210,7 +249,10 @@ public final class StoreVerticle extends VerticleBase {
       // a policy frozen at registration may name a guardian removed since: it denies, parking
       // the UOW for a pilot, instead of refusing every advance
       .put("lenient", true);
-    return bus.request(Addresses.GUARDIAN_EVALUATE, request).map(reply -> {
+    if (remainingMs(deadline) <= 0) {
+      return Future.failedFuture(tooLate());
+    }
+    return bus.request(Addresses.GUARDIAN_EVALUATE, request, remainingMs(deadline)).map(reply -> {
       List<Map<String, Object>> decisions = new ArrayList<>();
       JsonArray answered = reply.getJsonArray("decisions", new JsonArray());
       for (int i = 0; i < answered.size(); i++) {
@@ -224,13 +266,13 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<Reply> commit(Decision decision) {
+  private Future<Reply> commit(Decision decision, long deadline) {
     if (decision instanceof Rejected rejected) {
       Failure failure = new Failure(rejected.status(), rejected.message());
       if (rejected.events().isEmpty()) {
         return Future.failedFuture(failure);
       }
-      return append(rejected.events())
+      return append(rejected.events(), deadline)
         .onFailure(err -> LOG.warn("[status: {}] refusal not recorded: {}", rejected.status(),
           err.getMessage()))
         .transform(recorded -> Future.failedFuture(failure));
@@ -239,7 +281,7 @@ public final class StoreVerticle extends VerticleBase {
     if (accepted.events().isEmpty()) {
       return Future.succeededFuture(new Reply(accepted.status(), accepted.data()));
     }
-    return append(accepted.events()).map(appended -> {
+    return append(accepted.events(), deadline).map(appended -> {
       for (int i = 0; i < appended.size(); i++) {
         state.apply(logged(appended.getJsonObject(i)));
       }
@@ -247,14 +289,32 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonArray> append(List<Draft> drafts) {
+  /**
+   * Appends the events; the log must start writing them before {@code deadline}. The reply is
+   * awaited well past it: a write once started has an outcome the state must follow.
+   */
+  private Future<JsonArray> append(List<Draft> drafts, long deadline) {
+    long startWithin = remainingMs(deadline);
+    if (startWithin <= 0) {
+      return Future.failedFuture(tooLate());
+    }
     JsonArray events = new JsonArray();
     for (Draft draft : drafts) {
       events.add(new JsonObject().put("event_type", draft.eventType())
         .put("payload", BusMaps.jsonObject(draft.payload())));
     }
-    return bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", events))
-      .map(reply -> reply.getJsonArray("events", new JsonArray()));
+    JsonObject body = new JsonObject().put("events", events).put("start_within_ms", startWithin);
+    return vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body,
+        new DeliveryOptions().setSendTimeout(startWithin + outcomeWaitMs))
+      .map(reply -> reply.body().getJsonArray("events", new JsonArray()))
+      .recover(err -> {
+        if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+          unknownOutcome = "an append's outcome is unknown; restart the node to rebuild from the log";
+          LOG.error("[events: {}] no answer from the event log in {} ms: the store may be behind the log;"
+            + " refusing writes until restarted", drafts.size(), startWithin + outcomeWaitMs);
+        }
+        return Future.failedFuture(BusClient.toFailure(Addresses.EVENTS_APPEND, err));
+      });
   }
 
   /** Expires requests past {@code expires_at}, through the same queue as every command. */
@@ -331,8 +391,12 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private void status(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("status", "UP").put("uows", state.uowCount())
-      .put("requests", state.requestCount()));
+    JsonObject status = new JsonObject().put("status", unknownOutcome == null ? "UP" : "DOWN")
+      .put("uows", state.uowCount()).put("requests", state.requestCount());
+    if (unknownOutcome != null) {
+      status.put("reason", unknownOutcome);
+    }
+    message.reply(status);
   }
 
   private static Failure toFailure(Throwable err) {

@@ -1,0 +1,203 @@
+package io.chameleon.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventDraft;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.broadcast.EventPage;
+import io.chameleon.bus.Addresses;
+import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.guardian.GuardianVerticle;
+import io.chameleon.support.TestNode;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A caller waits {@code bus.timeout_ms} (here 1000 ms) for a write. On a slow disk the store must
+ * still give it a definite outcome: a write that could not start in time changed nothing at all,
+ * and a write that started is followed by the store even when its answer came too late for the
+ * caller — so a retry with the same key sees the first effect instead of making a second one. A
+ * disk that never answers makes the store refuse writes until it is rebuilt from the log.
+ */
+class AppendDeadlineTest {
+
+  static final long TIMEOUT_MS = 1000;
+  static final JsonObject OPERATOR = new JsonObject().put("pilot_id", "op-1").put("role", "OPERATOR");
+  static final String INSTANCE = "11111111-1111-4111-8111-111111111111";
+
+  @TempDir
+  Path dir;
+
+  Vertx vertx;
+  SlowDisk disk;
+  BusClient caller;
+
+  /** The real file log behind a disk that can be made slow: a failing disk, not a fake store. */
+  static final class SlowDisk implements EventLog {
+    final EventLog log;
+    final Vertx vertx;
+    volatile long startDelayMs;
+    volatile long finishDelayMs;
+    volatile boolean hung;
+    final AtomicInteger settled = new AtomicInteger();
+
+    SlowDisk(Vertx vertx, EventLog log) {
+      this.vertx = vertx;
+      this.log = log;
+    }
+
+    @Override
+    public Future<List<Event>> append(List<EventDraft> drafts, long startBy) {
+      if (hung) {
+        return Promise.<List<Event>>promise().future();
+      }
+      long start = startDelayMs;
+      long finish = finishDelayMs;
+      Promise<List<Event>> done = Promise.promise();
+      later(start, () -> log.append(drafts, startBy).onComplete(written ->
+        later(finish, () -> {
+          settled.incrementAndGet();
+          done.handle(written);
+        })));
+      return done.future();
+    }
+
+    private void later(long ms, Runnable action) {
+      if (ms <= 0) {
+        action.run();
+      } else {
+        vertx.setTimer(ms, t -> action.run());
+      }
+    }
+
+    @Override public Future<Void> open() { return log.open(); }
+    @Override public Future<EventPage> read(String afterId, int count, Set<String> types) { return log.read(afterId, count, types); }
+    @Override public Future<ChainReport> verify() { return log.verify(); }
+    @Override public Future<Void> close() { return log.close(); }
+    @Override public String backend() { return log.backend(); }
+    @Override public boolean available() { return log.available(); }
+    @Override public String lastId() { return log.lastId(); }
+    @Override public long eventsEmitted() { return log.eventsEmitted(); }
+    @Override public long bytesWritten() { return log.bytesWritten(); }
+    @Override public long errors() { return log.errors(); }
+  }
+
+  @BeforeEach
+  void deploy() {
+    vertx = Vertx.vertx();
+    JsonObject config = new JsonObject()
+      .put("events", new JsonObject().put("backend", "file").put("file", dir.resolve("events.jsonl").toString()))
+      .put("bus", new JsonObject().put("timeout_ms", TIMEOUT_MS));
+    TestNode.await(vertx.deployVerticle(new BroadcasterVerticle(log -> disk = new SlowDisk(vertx, log)),
+      new DeploymentOptions().setConfig(config)));
+    TestNode.await(vertx.deployVerticle(new GuardianVerticle(), new DeploymentOptions().setConfig(config)));
+    TestNode.await(vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config)));
+    caller = new BusClient(vertx, TIMEOUT_MS); // what the gateway does
+  }
+
+  @AfterEach
+  void close() {
+    TestNode.await(vertx.close());
+  }
+
+  private Future<JsonObject> register(String uowId, String key) {
+    JsonObject message = new JsonObject().put("actor", OPERATOR).put("params", new JsonObject())
+      .put("body", new JsonObject().put("uow_id", uowId).put("instance_id", INSTANCE));
+    if (key != null) {
+      message.put("idempotency", new JsonObject().put("key", key).put("method", "POST").put("path", "/api/uows"));
+    }
+    return caller.request(Addresses.STORE_UOW_REGISTER, message);
+  }
+
+  private int getStatus(String uowId) {
+    JsonObject message = new JsonObject().put("actor", OPERATOR).put("params", new JsonObject().put("uow_id", uowId))
+      .put("body", new JsonObject());
+    try {
+      return TestNode.await(caller.request(Addresses.STORE_UOW_GET, message)).getInteger("status");
+    } catch (Failure failure) {
+      return failure.status();
+    }
+  }
+
+  private long registrations(String uowId) {
+    JsonObject page = TestNode.await(caller.request(Addresses.EVENTS_READ, new JsonObject().put("count", 1000)));
+    return page.getJsonArray("events").stream().map(JsonObject.class::cast)
+      .filter(e -> "uow_registered".equals(e.getString("event_type"))
+        && uowId.equals(e.getJsonObject("payload").getString("uow_id")))
+      .count();
+  }
+
+  private static int status(Future<JsonObject> call) {
+    try {
+      return TestNode.await(call).getInteger("status");
+    } catch (Failure failure) {
+      return failure.status();
+    }
+  }
+
+  /** Verifies that a write the log could not start before the caller's deadline changed nothing, ever. */
+  @Test
+  void aWriteThatCouldNotStartInTimeChangesNothing() {
+    String uowId = UUID.randomUUID().toString();
+    disk.startDelayMs = 1500; // queued behind a slow fsync for longer than the caller waits
+    assertEquals(503, status(register(uowId, null)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> disk.settled.get() == 1);
+    assertEquals(404, getStatus(uowId), "not in the store");
+    assertEquals(0, registrations(uowId), "not in the log");
+
+    disk.startDelayMs = 0;
+    assertEquals(201, status(register(uowId, null)));
+    assertEquals(1, registrations(uowId));
+  }
+
+  /**
+   * Verifies that a write whose answer came after the caller gave up is applied all the same, and
+   * that the caller's retry with its key gets the first result instead of a second effect.
+   */
+  @Test
+  void aWriteThatStartedIsFollowedEvenWhenItsAnswerIsLate() {
+    String uowId = UUID.randomUUID().toString();
+    disk.finishDelayMs = 1500; // written at once, acknowledged by the disk after the caller's timeout
+    assertEquals(503, status(register(uowId, "key-1")), "the caller stopped waiting");
+    await().atMost(Duration.ofSeconds(10)).until(() -> getStatus(uowId) == 200);
+
+    disk.finishDelayMs = 0;
+    JsonObject retried = TestNode.await(register(uowId, "key-1"));
+    assertEquals(200, retried.getInteger("status"), "the stored result of the first call (a repeated create is 200)");
+    assertEquals(uowId, retried.getJsonObject("data").getString("uow_id"));
+    assertEquals(1, registrations(uowId), "one effect");
+  }
+
+  /** Verifies that when the log never answers, the store refuses writes and reports itself down, not stale. */
+  @Test
+  void aLogThatNeverAnswersStopsTheStoresWrites() {
+    disk.hung = true;
+    assertEquals(503, status(register(UUID.randomUUID().toString(), null)));
+    // the store waits six bus timeouts for an outcome before it gives up on knowing the log
+    await().atMost(Duration.ofSeconds(15)).until(() -> "DOWN".equals(
+      TestNode.await(caller.request(Addresses.STORE_STATUS, new JsonObject())).getString("status")));
+    disk.hung = false;
+    assertEquals(503, status(register(UUID.randomUUID().toString(), null)), "writes refused until a restart");
+    assertTrue(TestNode.await(caller.request(Addresses.STORE_STATUS, new JsonObject())).getString("reason")
+      .contains("restart"));
+  }
+}
