@@ -67,6 +67,7 @@ public final class StoreVerticle extends VerticleBase {
   private long budgetNanos;
   private long outcomeWaitMs;
   private long sweeper = -1;
+  private boolean sweepingBacklog;
   /** Set when an append's outcome never came: the state may be behind the log. */
   private String unknownOutcome;
 
@@ -317,19 +318,39 @@ public final class StoreVerticle extends VerticleBase {
       });
   }
 
-  /** Expires requests past {@code expires_at}, through the same queue as every command. */
+  /**
+   * Expires requests past {@code expires_at}, through the same queue as every command, a batch at
+   * a time. A full batch means more may be due: the next one follows as soon as it is through (not
+   * a tick later), as long as the batch expired something, so any backlog clears at the speed of
+   * the log.
+   */
   private void sweep() {
+    if (sweepingBacklog) {
+      return;
+    }
     Instant now = clock.instant();
     state.forgetExpiredIdempotency(now);
-    for (String requestId : state.expiredAt(now, MAX_EXPIRE_PER_SWEEP)) {
+    List<String> due = state.expiredAt(now, MAX_EXPIRE_PER_SWEEP);
+    List<Future<Reply>> expired = new ArrayList<>();
+    for (String requestId : due) {
       if (expiring.add(requestId)) {
-        submit(Submission.of(new Command.Expire(requestId)))
+        expired.add(submit(Submission.of(new Command.Expire(requestId)))
           .onSuccess(done -> LOG.info("[request: {}] expired", requestId))
           .onFailure(err -> LOG.debug("[request: {}] not expired: {}", requestId,
             err.getMessage()))
-          .onComplete(done -> expiring.remove(requestId));
+          .onComplete(done -> expiring.remove(requestId)));
       }
     }
+    if (due.size() < MAX_EXPIRE_PER_SWEEP) {
+      return;
+    }
+    sweepingBacklog = true;
+    Future.join(expired).onComplete(batch -> {
+      sweepingBacklog = false;
+      if (expired.stream().anyMatch(Future::succeeded)) {
+        sweep();
+      }
+    });
   }
 
   // ---- reads

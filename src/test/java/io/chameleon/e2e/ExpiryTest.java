@@ -7,8 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chameleon.support.Pilots;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +54,35 @@ class ExpiryTest {
       assertEquals("COMPLETED", p.request(system).getString("status"), "leaving the parked status closes it");
       JsonObject metrics = node.http.get("/api/interventions/metrics", p.viewer).data();
       assertEquals(2, metrics.getInteger("expired_interventions"));
+    }
+  }
+
+  /**
+   * Verifies that a backlog expires within SPEC's 5 s too: 1,500 requests due in the same second
+   * are all EXPIRED within 6 s of the last one's creation (its expires_at + 5 s).
+   */
+  @Test
+  void aBacklogOfDueRequestsExpiresInTime() {
+    try (TestNode node = TestNode.start(dataDir)) {
+      Pilots p = new Pilots(node);
+      HttpClient client = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1).build();
+      int count = 1500;
+      for (int from = 0; from < count; from += 50) {
+        List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+        for (int i = from; i < from + 50; i++) {
+          batch.add(client.sendAsync(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + node.http.port() + "/api/interventions"))
+            .header("Authorization", "Bearer " + p.operator).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uow_id", "due-" + i)
+              .put("intervention_type", "resume").put("title", "due").put("expires_in_seconds", 1).encode()))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        batch.forEach(f -> assertEquals(201, f.join().statusCode()));
+      }
+      await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100)).until(() ->
+        node.http.get("/api/interventions/metrics", p.viewer).data().getInteger("expired_interventions") == count);
+      assertEquals(0, node.http.get("/api/interventions/pending", p.viewer).data().getInteger("total"));
     }
   }
 }
