@@ -99,8 +99,11 @@ public final class StoreState {
     Uow before = uowId == null ? null : uows.get(uowId);
 
     Map<String, Object> parent = map(p.get("parent_uow"));
+    Uow parentBefore = null;
     if (parent != null) {
-      putUow(Uow.fromState(parent));
+      Uow updated = Uow.fromState(parent);
+      parentBefore = uows.get(updated.uowId());
+      putUow(updated);
     }
     Map<String, Object> uow = map(p.get("uow"));
     if (uow != null) {
@@ -127,6 +130,9 @@ public final class StoreState {
     if (uowId != null && StoreEvents.HISTORY.contains(type) && uows.containsKey(uowId)) {
       addHistory(event, before, uows.get(uowId));
     }
+    if (parentBefore != null) {
+      addChildEntry(event, uowId, parentBefore, uows.get(parentBefore.uowId()));
+    }
     if (event.id() != null) {
       lastEventId = event.id();
     }
@@ -151,6 +157,21 @@ public final class StoreState {
       "event_type", entryType, "event_id", event.id(), "timestamp", event.timestamp(),
       "pilot_id", p.get("pilot_id"), "from_status", from, "to_status", to, "details", details,
       "content_hash", before == null ? null : before.contentHash()));
+  }
+
+  /**
+   * A child registered or finished changes its parent's counts, version and hash: the parent's
+   * history says so, so its entries still link up ({@code content_hash} before each change).
+   */
+  private void addChildEntry(LoggedEvent event, String childId, Uow before, Uow after) {
+    String entryType = StoreEvents.UOW_REGISTERED.equals(event.eventType()) ? "CHILD_REGISTERED" : "CHILD_FINISHED";
+    histories.computeIfAbsent(after.uowId(), id -> new ArrayList<>()).add(obj(
+      "event_type", entryType, "event_id", event.id(), "timestamp", event.timestamp(),
+      "pilot_id", event.payload().get("pilot_id"), "from_status", before.status().name(),
+      "to_status", after.status().name(),
+      "details", obj("child_uow_id", childId, "child_count", after.childCount(),
+        "finished_child_count", after.finishedChildCount()),
+      "content_hash", before.contentHash()));
   }
 
   private void putUow(Uow uow) {

@@ -60,7 +60,17 @@ class UowLifecycleTest extends OneNodePerClass {
     String childId = child.data().getString("uow_id");
     p.advance(childId, "ACTIVE", null, 200);
     p.advance(childId, "COMPLETED", null, 200);
-    assertEquals(1, p.uow(parentId).getInteger("finished_child_count"));
+    JsonObject counted = p.uow(parentId);
+    assertEquals(1, counted.getInteger("finished_child_count"));
+    // every change of the parent is in its history, each entry with the hash before it
+    JsonArray history = counted.getJsonArray("history");
+    assertEquals(List.of("uow_registered", "CHILD_REGISTERED", "CHILD_FINISHED"),
+      history.stream().map(e -> ((JsonObject) e).getString("event_type")).toList());
+    assertEquals(counted.getLong("version"), (long) history.size());
+    assertEquals(childId, history.getJsonObject(2).getJsonObject("details").getString("child_uow_id"));
+    for (int i = 1; i < history.size(); i++) {
+      assertNotEquals(history.getJsonObject(i - 1).getString("content_hash"), history.getJsonObject(i).getString("content_hash"));
+    }
     Response orphan = node.http.post("/api/uows", p.operator, new JsonObject().put("instance_id", instance)
       .put("parent_uow_id", Pilots.newId()).encode());
     assertEquals(404, orphan.status(), orphan.body());
