@@ -288,6 +288,14 @@ public final class StoreState {
     return metrics;
   }
 
+  /**
+   * Keeps the record of a success that emitted no event (a dry run, a repeated claim): there is no
+   * event to carry it, so it lives in memory only and is not rebuilt after a restart.
+   */
+  public void rememberWithoutEvent(IdempotencyRecord record) {
+    idempotency.put(record.scope(), record);
+  }
+
   /** The idempotency record of a scope, if stored less than 24 h before {@code now}. */
   public IdempotencyRecord idempotency(String scope, Instant now) {
     IdempotencyRecord record = idempotency.get(scope);

@@ -214,14 +214,25 @@ public final class StoreVerticle extends VerticleBase {
     boolean replayedReply = submission.idempotency() != null
       && state.idempotency(submission.idempotency().scope(), now) != null;
     if (!(submission.command() instanceof Command.Advance) || replayedReply) {
-      return commit(decider.decide(submission, state, now), deadline);
+      return commit(submission, now, decider.decide(submission, state, now), deadline);
     }
     Object plan = decider.plan(submission, state);
     if (plan instanceof Rejected rejected) {
       return commit(rejected, deadline);
     }
     return gate((Gate.Plan) plan, deadline)
-      .compose(result -> commit(decider.decide(submission, state, now, result), deadline));
+      .compose(result -> commit(submission, now, decider.decide(submission, state, now, result), deadline));
+  }
+
+  /** Commits; a keyed success without events gets its idempotency record kept in memory. */
+  private Future<Reply> commit(Submission submission, Instant now, Decision decision, long deadline) {
+    Command.Idempotency idem = submission.idempotency();
+    if (idem != null && decision instanceof Accepted accepted && accepted.events().isEmpty()
+      && state.idempotency(idem.scope(), now) == null) {
+      state.rememberWithoutEvent(new IdempotencyRecord(idem.scope(), idem.fingerprint(),
+        accepted.status(), Canonical.copy(accepted.data()), now));
+    }
+    return commit(decision, deadline);
   }
 
   /** Evaluates the blocking guardians, then (when they allow) the approval guardians. */

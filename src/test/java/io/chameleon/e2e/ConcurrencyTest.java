@@ -126,6 +126,27 @@ class ConcurrencyTest extends OneNodePerClass {
     assertEquals(1, p.eventTypesAfter(before).stream().filter("intervention_approved"::equals).count());
   }
 
+  /**
+   * Verifies that a key first used for a dry run (a success with no event) answers its repeat with
+   * the same result, and refuses another body — the real kill switch — with 409, changing nothing.
+   */
+  @Test
+  void aKeyUsedForADryRunIsNotReusedForTheRealThing() {
+    String instance = Pilots.newId();
+    String uow = p.active(instance, null).getString("uow_id");
+    String dry = new JsonObject().put("instance_id", instance).put("reason", "check").put("dry_run", true).encode();
+    HttpResponse<String> first = post("/pilot/kill-switch", p.admin, dry, "k-dry").join();
+    assertEquals(200, first.statusCode(), first.body());
+    HttpResponse<String> repeat = post("/pilot/kill-switch", p.admin, dry, "k-dry").join();
+    assertEquals(new JsonObject(first.body()), new JsonObject(repeat.body()));
+    String before = p.lastEventId();
+    String real = new JsonObject().put("instance_id", instance).put("reason", "check").encode();
+    HttpResponse<String> reused = post("/pilot/kill-switch", p.admin, real, "k-dry").join();
+    assertEquals(409, reused.statusCode(), reused.body());
+    assertEquals("ACTIVE", p.uow(uow).getString("status"));
+    assertEquals(List.of(), p.eventTypesAfter(before));
+  }
+
   /** Verifies that resume and cancel racing on one parked UOW (100 rounds) have exactly one winner. */
   @Test
   void resumeVersusCancel() {
