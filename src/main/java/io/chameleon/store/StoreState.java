@@ -164,7 +164,8 @@ public final class StoreState {
    * history says so, so its entries still link up ({@code content_hash} before each change).
    */
   private void addChildEntry(LoggedEvent event, String childId, Uow before, Uow after) {
-    String entryType = StoreEvents.UOW_REGISTERED.equals(event.eventType()) ? "CHILD_REGISTERED" : "CHILD_FINISHED";
+    String entryType = StoreEvents.UOW_REGISTERED.equals(event.eventType())
+      ? "CHILD_REGISTERED" : "CHILD_FINISHED";
     histories.computeIfAbsent(after.uowId(), id -> new ArrayList<>()).add(obj(
       "event_type", entryType, "event_id", event.id(), "timestamp", event.timestamp(),
       "pilot_id", event.payload().get("pilot_id"), "from_status", before.status().name(),

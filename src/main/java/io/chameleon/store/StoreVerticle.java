@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * fails with 503 and nothing changed, and the event log refuses an append it could not start in
  * time. Once the append has started, the store waits for its outcome (holding the keys, so nothing
  * decides on a state that may be behind the log) and applies what was written. If no outcome comes
- * at all (in six times {@code bus.timeout_ms}), the store cannot know what the log holds: it refuses every write (503, and /health says
- * DOWN) until it is restarted and rebuilt from the log.
+ * at all (in six times {@code bus.timeout_ms}), the store cannot know what the log holds: it
+ * refuses every write (503, and /health says DOWN) until it is restarted and rebuilt from the log.
  *
  * <p>Config: {@code bus.timeout_ms} (default 5000), {@code store.sweep_ms} (default 1000), how
  * often requests past {@code expires_at} are expired.
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
 
   static final int MAX_EXPIRE_PER_SWEEP = 200;
-  /** How long past its deadline a started append may take, in bus timeouts, before its outcome counts as unknown. */
+  /** How long past its deadline a started append may take (in bus timeouts) before its outcome is unknown. */
   static final int APPEND_OUTCOME_WAIT_TIMEOUTS = 6;
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
