@@ -40,6 +40,7 @@ public final class GuardianVerticle extends VerticleBase {
   private final Clock clock;
   private final GuardianRegistry registry = new GuardianRegistry();
   private BusClient bus;
+  private long changeBudgetMs;
   /** The id of the newest published event this instance has followed. */
   private String lastFollowed;
   /** Changes appended but not yet followed, by event id. */
@@ -57,7 +58,10 @@ public final class GuardianVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    bus = new BusClient(vertx, config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L));
+    long timeoutMs = config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L);
+    bus = new BusClient(vertx, timeoutMs);
+    // a change must start its append while its caller still waits (see events.append start_within_ms)
+    changeBudgetMs = timeoutMs - Math.max(100, timeoutMs / 5);
     // Every instance, on every node, follows the registry changes any of them makes. Subscribed
     // before the replay, so nothing appended meanwhile is missed; applying an event twice is harmless.
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
@@ -171,6 +175,7 @@ public final class GuardianVerticle extends VerticleBase {
 
   private void put(Message<JsonObject> message) {
     JsonObject body = bodyOf(message);
+    long deadline = System.nanoTime() + changeBudgetMs * 1_000_000L;
     oneAtATime(() -> {
       String name = nameOf(body);
       if (!(body.getValue("config") instanceof JsonObject config)) {
@@ -182,7 +187,7 @@ public final class GuardianVerticle extends VerticleBase {
       boolean created = registry.get(name).isEmpty();
       JsonObject payload = new JsonObject().put("name", name).put("config", config.copy())
         .put("actor", actor);
-      return append(REGISTERED, payload).compose(appended -> followed(appendedId(appended))).map(seen -> {
+      return append(REGISTERED, payload, deadline).compose(appended -> followed(appendedId(appended))).map(seen -> {
         registry.commit(prepared);
         LOG.info("[guardian: {}, type: {}, actor: {}, created: {}] registered", name,
           prepared.type(), actor, created);
@@ -210,6 +215,7 @@ public final class GuardianVerticle extends VerticleBase {
 
   private void remove(Message<JsonObject> message) {
     JsonObject body = bodyOf(message);
+    long deadline = System.nanoTime() + changeBudgetMs * 1_000_000L;
     oneAtATime(() -> {
       String name = nameOf(body);
       String actor = actorOf(body);
@@ -218,7 +224,7 @@ public final class GuardianVerticle extends VerticleBase {
       }
       registry.checkRemovable(name);
       JsonObject payload = new JsonObject().put("name", name).put("actor", actor);
-      return append(REMOVED, payload).compose(appended -> followed(appendedId(appended))).map(seen -> {
+      return append(REMOVED, payload, deadline).compose(appended -> followed(appendedId(appended))).map(seen -> {
         registry.remove(name);
         LOG.info("[guardian: {}, actor: {}] removed", name, actor);
         return new JsonObject().put("removed", name);
@@ -232,10 +238,20 @@ public final class GuardianVerticle extends VerticleBase {
 
   // ---- helpers
 
-  private Future<JsonObject> append(String eventType, JsonObject payload) {
+  /**
+   * Appends one registry change; the log must start writing it before {@code deadline}, else
+   * nothing is written and the caller gets 503. (A change written but answered late still reaches
+   * the registry: every instance follows the log.)
+   */
+  private Future<JsonObject> append(String eventType, JsonObject payload, long deadline) {
+    long startWithin = (deadline - System.nanoTime()) / 1_000_000L;
+    if (startWithin <= 0) {
+      return Future.failedFuture(Failure.unavailable(
+        "guardian registry busy: the change could not be made in time; nothing was changed"));
+    }
     JsonObject event = new JsonObject().put("event_type", eventType).put("payload", payload);
-    return bus.request(Addresses.EVENTS_APPEND,
-      new JsonObject().put("events", new JsonArray().add(event)));
+    return bus.request(Addresses.EVENTS_APPEND, new JsonObject()
+      .put("events", new JsonArray().add(event)).put("start_within_ms", startWithin));
   }
 
   /** Runs registry changes strictly one after another, whatever the previous one's outcome. */

@@ -187,6 +187,19 @@ class AppendDeadlineTest {
     assertEquals(1, registrations(uowId), "one effect");
   }
 
+  /** Verifies the same for a guardian registry change: not started in time → 503, and no guardian, ever. */
+  @Test
+  void aRegistryChangeThatCouldNotStartInTimeChangesNothing() {
+    disk.startDelayMs = 1500;
+    JsonObject put = new JsonObject().put("name", "slow").put("actor", "admin-1")
+      .put("config", new JsonObject().put("type", "PASS_THRU").put("attributes", new JsonObject()));
+    assertEquals(503, status(caller.request(Addresses.GUARDIAN_PUT, put)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> disk.settled.get() == 1);
+    assertEquals(404, status(caller.request(Addresses.GUARDIAN_GET, new JsonObject().put("name", "slow"))));
+    JsonObject page = TestNode.await(caller.request(Addresses.EVENTS_READ, new JsonObject().put("count", 1000)));
+    assertTrue(page.getJsonArray("events").isEmpty(), page.encode());
+  }
+
   /** Verifies that when the log never answers, the store refuses writes and reports itself down, not stale. */
   @Test
   void aLogThatNeverAnswersStopsTheStoresWrites() {
