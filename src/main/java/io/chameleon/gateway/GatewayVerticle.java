@@ -84,9 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
     // other parts served on the same port (the dashboard socket and console), mounted before
     // the failure handler so they share the error envelope
     moreRoutes.accept(vertx, router);
-    router.route().failureHandler(FailureResponses::handle);
-    router.errorHandler(404, FailureResponses::handle);
-    router.errorHandler(405, FailureResponses::handle);
+    FailureResponses.install(router);
 
     HttpServerOptions options = new HttpServerOptions()
       .setHost(http.getString("host"))
