@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The auth gateway: the HTTP server. Each request passes, in order, authentication (401), the
  * endpoint's role from {@link Endpoint} (403), the body checks (413/415/400), then a handler that
- * only translates HTTP to an event-bus request and the reply back to the envelope.
+ * only translates HTTP to an event-bus request and the reply back to the envelope. A body is read
+ * only after the role check: nobody can make the server buffer one without a token and a role.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -66,16 +67,16 @@ public final class GatewayVerticle extends VerticleBase {
       router.route(Endpoint.METRICS.path).handler(access::authenticate);
     }
     for (Endpoint endpoint : Endpoint.values()) {
-      Route route = router.route(endpoint.method, endpoint.path);
+      Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
+      if (required != null) {
+        router.route(endpoint.method, endpoint.path).handler(access.authorize(required));
+      }
       if (endpoint.readsBody) {
-        // Vert.x Web wants the body handler before user handlers; it only buffers (and enforces 413).
-        route.handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+        // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
+        // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
+        router.route(endpoint.method, endpoint.path).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
       }
-      if (endpoint.minRole != null) {
-        route.handler(access.authorize(endpoint.minRole));
-      } else if (endpoint == Endpoint.METRICS && !metricsPublic) {
-        route.handler(access.authorize(Role.VIEWER));
-      }
+      Route route = router.route(endpoint.method, endpoint.path);
       if (endpoint.readsBody) {
         route.handler(JsonBodies::parse);
       }

@@ -27,19 +27,28 @@ final class RawHttp {
   }
 
   static Response send(int port, String requestText) {
+    return send(port, requestText, "");
+  }
+
+  /** Sends the head, flushes, then sends the body in a write of its own. */
+  static Response send(int port, String head, String body) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(requestText.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
+      if (!body.isEmpty()) {
+        out.write(body.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();
       in.transferTo(all);
       String text = all.toString(StandardCharsets.ISO_8859_1);
       int end = text.indexOf("\r\n\r\n");
-      String head = end < 0 ? text : text.substring(0, end);
-      String body = end < 0 ? "" : text.substring(end + 4);
-      String[] lines = head.split("\r\n");
+      String responseHead = end < 0 ? text : text.substring(0, end);
+      String content = end < 0 ? "" : text.substring(end + 4);
+      String[] lines = responseHead.split("\r\n");
       Map<String, String> headers = new TreeMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
@@ -49,9 +58,9 @@ final class RawHttp {
       }
       String[] status = lines[0].split(" ");
       if (headers.containsKey("transfer-encoding")) {
-        body = dechunk(body);
+        content = dechunk(content);
       }
-      return new Response(status.length > 1 ? Integer.parseInt(status[1]) : -1, headers, body);
+      return new Response(status.length > 1 ? Integer.parseInt(status[1]) : -1, headers, content);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
