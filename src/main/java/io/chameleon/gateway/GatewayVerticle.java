@@ -82,6 +82,16 @@ public final class GatewayVerticle extends VerticleBase {
       }
       route.handler(handlers.get(endpoint));
     }
+    // an empty id (/pilot/resume/) matches none of the routes above: a 400 naming it, after the 403
+    for (Endpoint endpoint : Endpoint.values()) {
+      if (endpoint.minRole == null) {
+        continue;
+      }
+      EmptyPathIds.of(endpoint.path).ifPresent(empty -> router.routeWithRegex(endpoint.method, empty.regex())
+        .useNormalizedPath(false)
+        .handler(access.authorize(endpoint.minRole))
+        .handler(empty::refuse));
+    }
     // other parts served on the same port (the dashboard socket and console), mounted before
     // the failure handler so they share the error envelope
     moreRoutes.accept(vertx, router);
