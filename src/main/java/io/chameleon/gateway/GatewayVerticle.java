@@ -102,8 +102,10 @@ public final class GatewayVerticle extends VerticleBase {
       .setPort(http.getInteger("port"))
       .setMaxHeaderSize(8 * 1024)
       .setMaxInitialLineLength(16 * 1024)
-      // Dashboard socket: frames up to 4x its 64 KiB message limit reach the session, which closes
-      // with 1009; Netty drops anything larger without a close frame.
+      // Dashboard socket: a message of up to 4x its 64 KiB limit (room for SockJS's escaping)
+      // reaches the session, which closes with 1009. The transport stops a larger frame at its
+      // header, and a larger fragmented message at this size, so no message costs more memory
+      // than this; DashboardRoutes answers those with 1009 too.
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
       .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)
