@@ -5,6 +5,7 @@ import io.chameleon.bus.Failure;
 import io.chameleon.gateway.TokenVerifier;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +96,31 @@ public final class DashboardRoutes {
     return err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size");
   }
 
-  /** Browsers always send {@code Origin} with a WebSocket or cross-origin request: a foreign one is refused. */
+  /**
+   * Browsers always send {@code Origin} with a WebSocket or cross-origin request: a foreign one is
+   * refused when an origin is configured. CORS is off unless that origin asks: SockJS by itself
+   * echoes any {@code Origin} with {@code Access-Control-Allow-Credentials: true}, so every
+   * {@code Access-Control-*} header is taken off other answers (the console, on the same origin,
+   * needs none).
+   */
   private static void checkOrigin(RoutingContext ctx, String allowed) {
     String origin = ctx.request().getHeader("Origin");
-    if (allowed != null && origin != null && !allowed.equalsIgnoreCase(origin)) {
+    boolean configured = allowed != null && origin != null && allowed.equalsIgnoreCase(origin);
+    if (allowed != null && origin != null && !configured) {
       ctx.fail(new Failure(403, "origin not allowed"));
       return;
     }
+    if (!configured) {
+      ctx.addHeadersEndHandler(v -> withoutCors(ctx.response().headers()));
+    }
     ctx.next();
+  }
+
+  private static void withoutCors(MultiMap headers) {
+    List<String> cors = headers.names().stream()
+      .filter(name -> name.regionMatches(true, 0, "Access-Control-", 0, 15))
+      .toList();
+    cors.forEach(headers::remove);
   }
 
   private static void securityHeaders(RoutingContext ctx) {
