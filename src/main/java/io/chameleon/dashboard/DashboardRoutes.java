@@ -3,6 +3,9 @@ package io.chameleon.dashboard;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.gateway.TokenVerifier;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,6 +14,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mounts the dashboard on the gateway's router (same port as the API): the SockJS endpoint
@@ -20,6 +27,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
  * push fan-out it registers lives on that instance's context, as do the sockets it accepts.
  */
 public final class DashboardRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
 
   public static final String SOCKET_PATH = "/ws/interventions";
   /** The SockJS client the console (and SockJS's iframe transports) load: vendored, no CDN. */
@@ -52,8 +61,10 @@ public final class DashboardRoutes {
     }
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
     router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
-    router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket ->
-      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge).start()));
+    router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
+      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge).start();
+      socket.exceptionHandler(err -> onSocketError(socket, err));
+    }));
 
     router.route("/webjars/*").handler(DashboardRoutes::securityHeaders)
       .handler(StaticHandler.create("META-INF/resources/webjars"));
@@ -61,14 +72,55 @@ public final class DashboardRoutes {
       .handler(StaticHandler.create("webroot").setIndexPage("index.html"));
   }
 
-  /** Browsers always send {@code Origin} with a WebSocket or cross-origin request: a foreign one is refused. */
+  /**
+   * Messages the session never sees because the transport refused them first: a frame over the
+   * server's {@code maxWebSocketFrameSize} (Netty stops reading it at its header, then Vert.x drops
+   * the connection) or fragments adding up to more than {@code maxWebSocketMessageSize} (Vert.x
+   * drops the partial message). Either is a message over the 64 KiB limit: close with 1009 as the
+   * session does for the smaller ones, so the client learns why. Anything else is only logged.
+   */
+  private static void onSocketError(SockJSSocket socket, Throwable err) {
+    if (isOversized(err)) {
+      LOG.debug("socket message too big [remote: {}, cause: {}]", socket.remoteAddress(), err.getMessage());
+      socket.close(DashboardSession.CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
+    } else {
+      LOG.debug("socket error [remote: {}, cause: {}]", socket.remoteAddress(), err.toString());
+    }
+  }
+
+  private static boolean isOversized(Throwable err) {
+    if (err instanceof CorruptedWebSocketFrameException corrupted) {
+      return corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+    }
+    // Vert.x's message aggregator has no exception type of its own for this
+    return err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size");
+  }
+
+  /**
+   * Browsers always send {@code Origin} with a WebSocket or cross-origin request: a foreign one is
+   * refused when an origin is configured. CORS is off unless that origin asks: SockJS by itself
+   * echoes any {@code Origin} with {@code Access-Control-Allow-Credentials: true}, so every
+   * {@code Access-Control-*} header is taken off other answers (the console, on the same origin,
+   * needs none).
+   */
   private static void checkOrigin(RoutingContext ctx, String allowed) {
     String origin = ctx.request().getHeader("Origin");
-    if (allowed != null && origin != null && !allowed.equalsIgnoreCase(origin)) {
+    boolean configured = allowed != null && origin != null && allowed.equalsIgnoreCase(origin);
+    if (allowed != null && origin != null && !configured) {
       ctx.fail(new Failure(403, "origin not allowed"));
       return;
     }
+    if (!configured) {
+      ctx.addHeadersEndHandler(v -> withoutCors(ctx.response().headers()));
+    }
     ctx.next();
+  }
+
+  private static void withoutCors(MultiMap headers) {
+    List<String> cors = headers.names().stream()
+      .filter(name -> name.regionMatches(true, 0, "Access-Control-", 0, 15))
+      .toList();
+    cors.forEach(headers::remove);
   }
 
   private static void securityHeaders(RoutingContext ctx) {

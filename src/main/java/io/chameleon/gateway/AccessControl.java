@@ -6,7 +6,9 @@ import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,26 +42,48 @@ final class AccessControl {
     this.forbidden = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "forbidden");
   }
 
-  /** Routing step: a valid bearer token, or 401 with {@code WWW-Authenticate}. */
+  /**
+   * Routing step: a valid bearer token, or 401 with {@code WWW-Authenticate}. The body is read only
+   * later, by the route's BodyHandler after the role check; meanwhile the request is paused, so a
+   * body that arrives while the token is being verified waits for it instead of being lost.
+   */
   void authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || header.isBlank()) {
-      deny401(ctx, "missing bearer token", false);
-      return;
+    HttpServerRequest request = ctx.request();
+    if (!request.isEnded()) {
+      request.pause();
     }
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      deny401(ctx, "malformed Authorization header", true);
-      return;
+    Future<Pilot> verified;
+    try {
+      verified = verify(ctx);
+    } catch (RuntimeException e) {
+      verified = Future.failedFuture(e);
     }
-    String token = header.substring(7).trim();
-    tokens.pilot(token).onComplete(ar -> {
+    verified.onComplete(ar -> {
+      // resume before going on: the BodyHandler (if any) sets its handlers in this same call,
+      // before the queued data is delivered; a refused request's body is dropped, never buffered
+      if (!request.isEnded()) {
+        request.resume();
+      }
       if (ar.succeeded()) {
         ctx.put(PILOT, ar.result());
         ctx.next();
+      } else if (ar.cause() instanceof NoToken || ar.cause() instanceof TokenRules.AuthFailure) {
+        deny401(ctx, ar.cause().getMessage(), !(ar.cause() instanceof NoToken));
       } else {
-        deny401(ctx, ar.cause().getMessage(), true);
+        ctx.fail(ar.cause());
       }
     });
+  }
+
+  private Future<Pilot> verify(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      return Future.failedFuture(new NoToken());
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      return Future.failedFuture(new TokenRules.AuthFailure("malformed Authorization header"));
+    }
+    return tokens.pilot(header.substring(7).trim());
   }
 
   /** Routing step for one endpoint: the pilot's role must reach the endpoint's least role. */
@@ -100,6 +124,13 @@ final class AccessControl {
     increment(unauthenticated);
     ctx.response().putHeader("WWW-Authenticate", tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
     ctx.fail(new Failure(401, tokenSent ? "invalid token: " + why : why));
+  }
+
+  /** No {@code Authorization} header at all: a 401 without {@code error="invalid_token"}. */
+  private static final class NoToken extends RuntimeException {
+    NoToken() {
+      super("missing bearer token", null, false, false);
+    }
   }
 
   private static void increment(Counter counter) {

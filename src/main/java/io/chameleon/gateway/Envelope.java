@@ -45,6 +45,7 @@ final class Envelope {
   private static Future<Void> json(HttpServerResponse response, JsonObject body) {
     return response
       .putHeader("Content-Type", "application/json")
+      .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("Cache-Control", "no-store")
       .end(body.toBuffer());
   }

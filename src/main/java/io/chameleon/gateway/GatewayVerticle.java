@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The auth gateway: the HTTP server. Each request passes, in order, authentication (401), the
  * endpoint's role from {@link Endpoint} (403), the body checks (413/415/400), then a handler that
- * only translates HTTP to an event-bus request and the reply back to the envelope.
+ * only translates HTTP to an event-bus request and the reply back to the envelope. A body is read
+ * only after the role check: nobody can make the server buffer one without a token and a role.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -66,35 +67,45 @@ public final class GatewayVerticle extends VerticleBase {
       router.route(Endpoint.METRICS.path).handler(access::authenticate);
     }
     for (Endpoint endpoint : Endpoint.values()) {
-      Route route = router.route(endpoint.method, endpoint.path);
+      Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
+      if (required != null) {
+        router.route(endpoint.method, endpoint.path).handler(access.authorize(required));
+      }
       if (endpoint.readsBody) {
-        // Vert.x Web wants the body handler before user handlers; it only buffers (and enforces 413).
-        route.handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+        // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
+        // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
+        router.route(endpoint.method, endpoint.path).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
       }
-      if (endpoint.minRole != null) {
-        route.handler(access.authorize(endpoint.minRole));
-      } else if (endpoint == Endpoint.METRICS && !metricsPublic) {
-        route.handler(access.authorize(Role.VIEWER));
-      }
+      Route route = router.route(endpoint.method, endpoint.path);
       if (endpoint.readsBody) {
         route.handler(JsonBodies::parse);
       }
       route.handler(handlers.get(endpoint));
     }
+    // an empty id (/pilot/resume/) matches none of the routes above: a 400 naming it, after the 403
+    for (Endpoint endpoint : Endpoint.values()) {
+      if (endpoint.minRole == null) {
+        continue;
+      }
+      EmptyPathIds.of(endpoint.path).ifPresent(empty -> router.routeWithRegex(endpoint.method, empty.regex())
+        .useNormalizedPath(false)
+        .handler(access.authorize(endpoint.minRole))
+        .handler(empty::refuse));
+    }
     // other parts served on the same port (the dashboard socket and console), mounted before
     // the failure handler so they share the error envelope
     moreRoutes.accept(vertx, router);
-    router.route().failureHandler(FailureResponses::handle);
-    router.errorHandler(404, FailureResponses::handle);
-    router.errorHandler(405, FailureResponses::handle);
+    FailureResponses.install(router);
 
     HttpServerOptions options = new HttpServerOptions()
       .setHost(http.getString("host"))
       .setPort(http.getInteger("port"))
       .setMaxHeaderSize(8 * 1024)
       .setMaxInitialLineLength(16 * 1024)
-      // Dashboard socket: frames up to 4x its 64 KiB message limit reach the session, which closes
-      // with 1009; Netty drops anything larger without a close frame.
+      // Dashboard socket: a message of up to 4x its 64 KiB limit (room for SockJS's escaping)
+      // reaches the session, which closes with 1009. The transport stops a larger frame at its
+      // header, and a larger fragmented message at this size, so no message costs more memory
+      // than this; DashboardRoutes answers those with 1009 too.
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
       .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)

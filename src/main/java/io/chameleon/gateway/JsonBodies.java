@@ -27,7 +27,7 @@ final class JsonBodies {
     String type = ctx.request().getHeader("Content-Type");
     // A declared non-JSON type is refused even when the body looks empty: multipart and forms
     // are decoded away by the body handler and must not pass as "{}".
-    boolean json = type != null && type.toLowerCase().startsWith("application/json");
+    boolean json = type != null && isJson(type);
     if ((type != null && !json) || (!empty && type == null)) {
       ctx.fail(new Failure(415, "the body must be application/json"));
       return;
@@ -39,6 +39,13 @@ final class JsonBodies {
     }
     ctx.put(BODY, new JsonObject(StrictJson.parseObject(raw.getBytes())));
     ctx.next();
+  }
+
+  /** The media type itself (before any {@code ;} parameter such as charset) is application/json. */
+  static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return mediaType.equalsIgnoreCase("application/json");
   }
 
   static JsonObject body(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package io.chameleon.guardian;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A guardian compiled once from its configuration, ready to evaluate. It knows its type, its
@@ -21,6 +22,9 @@ public final class CompiledGuardian implements Guardian {
    */
   public record Reference(String name, String path, int depth) {
   }
+
+  /** A qualified Java name such as {@code java.lang.String} or {@code io.chameleon.X$Y}. */
+  private static final Pattern JAVA_NAME = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*\\.[A-Z][\\w$]*");
 
   private final GuardianType type;
   private final String name;
@@ -61,8 +65,27 @@ public final class CompiledGuardian implements Guardian {
     try {
       return body.evaluate(uow, now);
     } catch (RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return Decision.deny(type + " guardian failed: " + why, type.name(), name, Map.of());
+      return Decision.deny(type + " guardian failed: " + plainError(e), type.name(), name, Map.of());
     }
+  }
+
+  /**
+   * The error in words a pilot can read. A reason ends up in response bodies, which never carry
+   * exception class names (SPEC §1): the JDK's own messages often name classes (a failed cast, a
+   * null dereference), and an exception with no message has nothing else to say, so those get a
+   * fixed phrase instead.
+   */
+  private static String plainError(RuntimeException e) {
+    String message = e.getMessage();
+    if (e instanceof ClassCastException) {
+      return "a value has an unexpected type";
+    }
+    if (e instanceof NullPointerException) {
+      return "a value is missing";
+    }
+    if (message == null || message.isBlank() || JAVA_NAME.matcher(message).find() || message.contains("Exception")) {
+      return "the evaluation could not be completed";
+    }
+    return message;
   }
 }

@@ -90,6 +90,42 @@ class GuardianPropertiesTest {
     }
   }
 
+  /**
+   * Verifies that a guardian that throws without a message, or with a JDK message naming classes,
+   * still denies with a plain reason that names no exception class (SPEC §1).
+   */
+  @Test
+  void throwingGuardianReasonNamesNoClass() {
+    List<RuntimeException> errors = List.of(new IllegalStateException(), new UnsupportedOperationException(),
+      new NullPointerException(), new ArithmeticException(),
+      new ClassCastException("class java.lang.String cannot be cast to class java.lang.Number"),
+      new IllegalArgumentException("bad value in io.chameleon.guardian.Rule$Thing"),
+      new RuntimeException("wrapped: java.util.ConcurrentModificationException"));
+    for (RuntimeException error : errors) {
+      Map<String, Object> exploding = new AbstractMap<>() {
+        @Override
+        public Object get(Object key) {
+          throw error;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+          throw error;
+        }
+      };
+      for (Map<String, Object> config : ALL_TYPES) {
+        Decision decision = compile(config).evaluate(exploding, NOW);
+        assertFalse(decision.allowed());
+        String reason = decision.reason();
+        assertTrue(reason.contains("guardian failed: "), reason);
+        assertFalse(reason.endsWith("guardian failed: "), reason);
+        for (String leak : List.of("Exception", "java.", "io.chameleon", error.getClass().getSimpleName(), "null")) {
+          assertFalse(reason.contains(leak), error + " → " + reason);
+        }
+      }
+    }
+  }
+
   /** Verifies that a decision's metadata cannot be changed by whoever receives it. */
   @Test
   void decisionsAreImmutable() {
