@@ -43,6 +43,8 @@ final class DashboardSession {
   static final long OVERFLOW_CLOSE_MS = 30_000;
   static final int CLOSE_POLICY = 1008;
   static final int CLOSE_TOO_BIG = 1009;
+  /** The longest the token-expiry timer waits before it looks at the clock again. */
+  static final long EXPIRY_STEP_MS = 3_600_000;
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
@@ -180,15 +182,39 @@ final class DashboardSession {
       state = State.OPEN;
       cancel(authTimer);
       authTimer = -1;
-      long validFor = pilot.getLong("valid_until_ms", Long.MAX_VALUE) - System.currentTimeMillis();
-      if (validFor < Integer.MAX_VALUE) {
-        expiryTimer = vertx.setTimer(Math.max(1, validFor), t -> close(CLOSE_POLICY, "token expired"));
-      }
+      armExpiry(pilot.getLong("valid_until_ms", Long.MAX_VALUE));
       ACCESS.info("socket allow [pilot: {}, role: {}, remote: {}]", actor.getString("pilot_id"),
         actor.getString("role"), socket.remoteAddress());
       send(Frames.reply("auth", id, actor.copy()));
       socket.resume();
     });
+  }
+
+  /**
+   * Closes the socket when its token expires. The timer runs in steps of at most
+   * {@value #EXPIRY_STEP_MS} ms, each checking the wall clock: however far the expiry, it is armed,
+   * and a clock that moves is caught up with at the next step.
+   */
+  private void armExpiry(long validUntilMs) {
+    expiryTimer = vertx.setTimer(nextExpiryCheck(validUntilMs, System.currentTimeMillis()), t -> {
+      expiryTimer = -1;
+      if (state != State.OPEN) {
+        return;
+      }
+      if (nextExpiryCheck(validUntilMs, System.currentTimeMillis()) == 0) {
+        close(CLOSE_POLICY, "token expired");
+      } else {
+        armExpiry(validUntilMs);
+      }
+    });
+  }
+
+  /** 0 = the token has expired at {@code nowMs}; otherwise the delay to the next check (1 ms .. one step). */
+  static long nextExpiryCheck(long validUntilMs, long nowMs) {
+    if (nowMs >= validUntilMs) {
+      return 0;
+    }
+    return Math.min(EXPIRY_STEP_MS, validUntilMs - nowMs);
   }
 
   private void refuse(Object id, String why) {
