@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * and, once subscribed, forwards pushes {@code {type, data}}.
  *
  * <p>A socket has at most one subscription: a second {@code subscribe} replaces the first (its
- * replay, if any, is abandoned). {@code subscribe {after}} replays every event after {@code after}
+ * replay, if any, ends at once and lets its page go; so do {@code unsubscribe} and closing). {@code subscribe {after}} replays every event after {@code after}
  * from the log as {@code event} pushes (read in pages of 1000, written while at most half the write
  * budget is in flight, so a client that does not read holds the replay back instead of the server's
  * memory), then answers, then forwards live pushes; live pushes that arrive during the replay are
@@ -287,17 +287,19 @@ final class DashboardSession {
       send(Frames.error("subscribe", id, "BAD_REQUEST", "after must be an event id like 1764072000000-0"));
       return;
     }
-    int gen = ++generation;
+    endReplay();
+    int gen = generation;
     subscribed = true;
     clearHeld();
     fanout.subscribe(this);
     if (after == null) {
-      replaying = false;
       send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true).put("replayed", 0)));
       return;
     }
     replaying = true;
+    gauge.replayStarted();
     replay(gen, (String) after, 0).onComplete(ar -> {
+      gauge.replayEnded();
       if (gen != generation || state == State.CLOSED) {
         return;
       }
@@ -377,11 +379,25 @@ final class DashboardSession {
   }
 
   private void unsubscribe() {
-    generation++;
+    endReplay();
     subscribed = false;
-    replaying = false;
     clearHeld();
     fanout.unsubscribe(this);
+  }
+
+  /**
+   * Ends the replay in progress, if any: a new generation makes it stop at its next step, and a
+   * replay waiting for the socket to drain is woken now (with a failure), so neither it nor the
+   * page of events it holds outlives this call.
+   */
+  private void endReplay() {
+    generation++;
+    replaying = false;
+    if (drained != null) {
+      Promise<Void> waiting = drained;
+      drained = null;
+      waiting.tryFail("replay ended");
+    }
   }
 
   /** A live push from the node's fan-out. */
@@ -509,10 +525,6 @@ final class DashboardSession {
     cancel(authTimer);
     cancel(expiryTimer);
     cancel(overflowTimer);
-    if (drained != null) {
-      drained.tryFail("socket closed");
-      drained = null;
-    }
   }
 
   private void cancel(long timer) {
