@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figures of this node's dashboard sockets (across gateway instances), for readiness and tests: how
- * many are open, the most bytes ever queued (in flight) for one socket, resyncs sent, and the
- * replays in progress (one per socket at most: a replay ends when its socket subscribes again,
- * unsubscribes or closes).
+ * many are open, the most bytes ever queued (in flight) for one socket, resyncs sent, the replays
+ * in progress (one per socket at most: a replay ends when its socket subscribes again, unsubscribes
+ * or closes), and the sockets whose input is held back now because they do not keep up.
  */
 final class SocketGauge implements Shareable {
 
@@ -18,6 +18,7 @@ final class SocketGauge implements Shareable {
   private final AtomicLong peakQueuedBytes = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
   private final AtomicInteger replays = new AtomicInteger();
+  private final AtomicInteger heldBack = new AtomicInteger();
 
   static SocketGauge of(Vertx vertx) {
     LocalMap<String, SocketGauge> map = vertx.sharedData().getLocalMap("chameleon.dashboard");
@@ -64,5 +65,13 @@ final class SocketGauge implements Shareable {
 
   int replays() {
     return replays.get();
+  }
+
+  void heldBack(int delta) {
+    heldBack.addAndGet(delta);
+  }
+
+  int heldBack() {
+    return heldBack.get();
   }
 }
