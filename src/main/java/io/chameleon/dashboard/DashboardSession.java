@@ -12,7 +12,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,13 +26,23 @@ import org.slf4j.LoggerFactory;
  * and, once subscribed, forwards pushes {@code {type, data}}.
  *
  * <p>A socket has at most one subscription: a second {@code subscribe} replaces the first (its
- * replay, if any, is abandoned). {@code subscribe {after}} replays every event after {@code after}
+ * replay, if any, ends at once and lets its page go; so do {@code unsubscribe} and closing). {@code subscribe {after}} replays every event after {@code after}
  * from the log as {@code event} pushes (read in pages of 1000, written while at most half the write
  * budget is in flight, so a client that does not read holds the replay back instead of the server's
  * memory), then answers, then forwards live pushes; live pushes that arrive during the replay are
  * held and the {@code event}s among them already replayed are dropped, so every event is sent
  * exactly once. If more than the write budget's worth of pushes arrive during a replay, they are
  * dropped and {@code resync} is sent.
+ *
+ * <p>Input is read only while the client keeps up: once the bytes written to it and not yet flushed
+ * pass the write budget, or {@value WriteBudget#MAX_UNANSWERED} of its requests are forwarded and
+ * not yet answered, the socket is paused (on the raw WebSocket transport, where that reaches TCP) or
+ * what arrives waits in a small inbox (SockJS sessions, whose pause would only queue it in memory;
+ * an inbox past the budget closes the socket), until the bytes are back to half the budget and
+ * fewer requests are unanswered. A client that does not read can so make the server hold about the
+ * budget plus that many replies (and, on a SockJS session, an inbox of about the budget), however
+ * much it asks for. Messages held back in the network are charged to the rate cap when they are
+ * read, but the time the socket was paused earns them credit: up to the cap's rate for that time.
  *
  * <p>Everything here runs on the context of the gateway instance that accepted the socket.
  */
@@ -43,6 +55,8 @@ final class DashboardSession {
   static final long OVERFLOW_CLOSE_MS = 30_000;
   static final int CLOSE_POLICY = 1008;
   static final int CLOSE_TOO_BIG = 1009;
+  /** The longest the token-expiry timer waits before it looks at the clock again. */
+  static final long EXPIRY_STEP_MS = 3_600_000;
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
 
@@ -55,6 +69,8 @@ final class DashboardSession {
   private final SocketGauge gauge;
   private final WriteBudget budget;
   private final RateWindow rate;
+  /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
+  private final boolean pausable;
 
   private State state = State.AWAITING_AUTH;
   private JsonObject actor;
@@ -72,6 +88,18 @@ final class DashboardSession {
   private final List<Push> held = new ArrayList<>();
   private long heldBytes;
 
+  /** Requests forwarded to the store and not yet answered. */
+  private int unanswered;
+  /** Messages that arrived while input was held back, to read once it is not. */
+  private final Deque<Buffer> inbox = new ArrayDeque<>();
+  private long inboxBytes;
+  private boolean readingInbox;
+  /** Input held back: the socket is paused (raw WebSocket) or its messages wait in the inbox. */
+  private boolean heldBack;
+  private long heldSince;
+  /** Thousandths of a message the client may send past the rate window, earned while it was paused. */
+  private long rateCredit;
+
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
                    BusClient bus, PushFanout fanout, SocketGauge gauge) {
     this.vertx = vertx;
@@ -83,6 +111,16 @@ final class DashboardSession {
     this.gauge = gauge;
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
+    this.pausable = isRawWebSocket(socket.uri());
+  }
+
+  /** The raw transport's path, as opposed to a SockJS session's {@code /<server>/<session>/<transport>}. */
+  static boolean isRawWebSocket(String uri) {
+    if (uri == null) {
+      return false;
+    }
+    int query = uri.indexOf('?');
+    return (query < 0 ? uri : uri.substring(0, query)).equals(DashboardRoutes.SOCKET_PATH + "/websocket");
   }
 
   void start() {
@@ -109,12 +147,88 @@ final class DashboardSession {
       close(CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
       return;
     }
-    if (!rate.allow(System.currentTimeMillis())) {
+    if (!withinRate()) {
       send(Frames.error("error", null, Frames.RATE_LIMITED,
         "more than " + config.maxMessagesPerSecond() + " messages per second"));
       close(CLOSE_POLICY, "message rate limit");
       return;
     }
+    inbox.add(frame);
+    inboxBytes += frame.length();
+    if (inboxBytes > budget.limit() + DashboardConfig.MAX_MESSAGE_BYTES) {
+      LOG.info("slow socket: input over the budget while held back [remote: {}, inbox_bytes: {}]",
+        socket.remoteAddress(), inboxBytes);
+      close(CLOSE_POLICY, "socket too slow");
+      return;
+    }
+    updateInput();
+  }
+
+  /** One message against the rate cap: the window's allowance first, then any credit. */
+  private boolean withinRate() {
+    if (rate.allow(System.currentTimeMillis())) {
+      return true;
+    }
+    if (rateCredit >= 1000) {
+      rateCredit -= 1000;
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether the client's input waits: while it authenticates, or while it does not keep up. */
+  private boolean inputHeld() {
+    return state == State.AUTHENTICATING || budget.holdInput(unanswered);
+  }
+
+  /**
+   * Reads what waits in the inbox, in order, while input is not held back, then pauses or resumes
+   * the socket to match. Called after anything that may change the bytes in flight or the requests
+   * unanswered. Every message goes through the inbox, and only the outermost call reads it, so a
+   * write that completes at once (and calls this again) never reads a message inside another.
+   */
+  private void updateInput() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (!readingInbox) {
+      readingInbox = true;
+      try {
+        while (state != State.CLOSED && !inbox.isEmpty() && !inputHeld()) {
+          Buffer next = inbox.poll();
+          inboxBytes -= next.length();
+          read(next);
+        }
+      } finally {
+        readingInbox = false;
+      }
+    }
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean hold = inputHeld() || !inbox.isEmpty();
+    long now = System.currentTimeMillis();
+    if (hold && !heldBack) {
+      heldBack = true;
+      heldSince = now;
+      gauge.heldBack(1);
+      if (pausable) {
+        socket.pause();
+      }
+    } else if (!hold && heldBack) {
+      heldBack = false;
+      gauge.heldBack(-1);
+      if (pausable) {
+        // what the client sent meanwhile is read in a burst: it may use what the time paused allows
+        long max = config.maxMessagesPerSecond();
+        rateCredit = Math.min(rateCredit + (now - heldSince) * max, OVERFLOW_CLOSE_MS * max);
+        socket.resume();
+      }
+    }
+  }
+
+  /** One message from the client, checked and answered (or forwarded). */
+  private void read(Buffer frame) {
     JsonObject message;
     try {
       message = new JsonObject(StrictJson.parseObject(frame.getBytes()));
@@ -166,7 +280,6 @@ final class DashboardSession {
       return;
     }
     state = State.AUTHENTICATING;
-    socket.pause();
     tokens.verify(token).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
@@ -180,15 +293,39 @@ final class DashboardSession {
       state = State.OPEN;
       cancel(authTimer);
       authTimer = -1;
-      long validFor = pilot.getLong("valid_until_ms", Long.MAX_VALUE) - System.currentTimeMillis();
-      if (validFor < Integer.MAX_VALUE) {
-        expiryTimer = vertx.setTimer(Math.max(1, validFor), t -> close(CLOSE_POLICY, "token expired"));
-      }
+      armExpiry(pilot.getLong("valid_until_ms", Long.MAX_VALUE));
       ACCESS.info("socket allow [pilot: {}, role: {}, remote: {}]", actor.getString("pilot_id"),
         actor.getString("role"), socket.remoteAddress());
       send(Frames.reply("auth", id, actor.copy()));
-      socket.resume();
+      updateInput();
     });
+  }
+
+  /**
+   * Closes the socket when its token expires. The timer runs in steps of at most
+   * {@value #EXPIRY_STEP_MS} ms, each checking the wall clock: however far the expiry, it is armed,
+   * and a clock that moves is caught up with at the next step.
+   */
+  private void armExpiry(long validUntilMs) {
+    expiryTimer = vertx.setTimer(nextExpiryCheck(validUntilMs, System.currentTimeMillis()), t -> {
+      expiryTimer = -1;
+      if (state != State.OPEN) {
+        return;
+      }
+      if (nextExpiryCheck(validUntilMs, System.currentTimeMillis()) == 0) {
+        close(CLOSE_POLICY, "token expired");
+      } else {
+        armExpiry(validUntilMs);
+      }
+    });
+  }
+
+  /** 0 = the token has expired at {@code nowMs}; otherwise the delay to the next check (1 ms .. one step). */
+  static long nextExpiryCheck(long validUntilMs, long nowMs) {
+    if (nowMs >= validUntilMs) {
+      return 0;
+    }
+    return Math.min(EXPIRY_STEP_MS, validUntilMs - nowMs);
   }
 
   private void refuse(Object id, String why) {
@@ -241,7 +378,9 @@ final class DashboardSession {
   /** A read through the store, as the HTTP gateway makes it: the reply's {@code data} is the answer. */
   private void forward(String type, Object id, String address, JsonObject params) {
     JsonObject request = new JsonObject().put("actor", actor.copy()).put("params", params).put("body", new JsonObject());
+    unanswered++;
     bus.request(address, request).onComplete(ar -> {
+      unanswered--;
       if (state == State.CLOSED) {
         return;
       }
@@ -250,6 +389,7 @@ final class DashboardSession {
       } else {
         send(Frames.error(type, id, BusClient.toFailure(address, ar.cause())));
       }
+      updateInput();
     });
   }
 
@@ -261,17 +401,19 @@ final class DashboardSession {
       send(Frames.error("subscribe", id, "BAD_REQUEST", "after must be an event id like 1764072000000-0"));
       return;
     }
-    int gen = ++generation;
+    endReplay();
+    int gen = generation;
     subscribed = true;
     clearHeld();
     fanout.subscribe(this);
     if (after == null) {
-      replaying = false;
       send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true).put("replayed", 0)));
       return;
     }
     replaying = true;
+    gauge.replayStarted();
     replay(gen, (String) after, 0).onComplete(ar -> {
+      gauge.replayEnded();
       if (gen != generation || state == State.CLOSED) {
         return;
       }
@@ -351,11 +493,25 @@ final class DashboardSession {
   }
 
   private void unsubscribe() {
-    generation++;
+    endReplay();
     subscribed = false;
-    replaying = false;
     clearHeld();
     fanout.unsubscribe(this);
+  }
+
+  /**
+   * Ends the replay in progress, if any: a new generation makes it stop at its next step, and a
+   * replay waiting for the socket to drain is woken now (with a failure), so neither it nor the
+   * page of events it holds outlives this call.
+   */
+  private void endReplay() {
+    generation++;
+    replaying = false;
+    if (drained != null) {
+      Promise<Void> waiting = drained;
+      drained = null;
+      waiting.tryFail("replay ended");
+    }
   }
 
   /** A live push from the node's fan-out. */
@@ -415,7 +571,7 @@ final class DashboardSession {
   // ---- outgoing
 
   private void send(String frame) {
-    write(frame, frame.length());
+    write(frame, WriteBudget.utf8Length(frame));
   }
 
   private void write(String frame, long bytes) {
@@ -437,6 +593,9 @@ final class DashboardSession {
       Promise<Void> waiting = drained;
       drained = null;
       waiting.complete();
+    }
+    if (state != State.CLOSED) {
+      updateInput();
     }
   }
 
@@ -466,7 +625,12 @@ final class DashboardSession {
     if (state == State.CLOSED) {
       return;
     }
+    boolean paused = heldBack && pausable;
     cleanUp();
+    if (paused) {
+      // read again, so the client's answer to the close frame is seen (what else it sent is ignored)
+      socket.resume();
+    }
     socket.close(code, reason);
   }
 
@@ -483,9 +647,11 @@ final class DashboardSession {
     cancel(authTimer);
     cancel(expiryTimer);
     cancel(overflowTimer);
-    if (drained != null) {
-      drained.tryFail("socket closed");
-      drained = null;
+    inbox.clear();
+    inboxBytes = 0;
+    if (heldBack) {
+      heldBack = false;
+      gauge.heldBack(-1);
     }
   }
 

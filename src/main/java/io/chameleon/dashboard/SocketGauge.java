@@ -8,13 +8,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figures of this node's dashboard sockets (across gateway instances), for readiness and tests: how
- * many are open, the most bytes ever queued (in flight) for one socket, and resyncs sent.
+ * many are open, the most bytes ever queued (in flight) for one socket, resyncs sent, the replays
+ * in progress (one per socket at most: a replay ends when its socket subscribes again, unsubscribes
+ * or closes), and the sockets whose input is held back now because they do not keep up.
  */
 final class SocketGauge implements Shareable {
 
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong peakQueuedBytes = new AtomicLong();
   private final AtomicLong resyncs = new AtomicLong();
+  private final AtomicInteger replays = new AtomicInteger();
+  private final AtomicInteger heldBack = new AtomicInteger();
 
   static SocketGauge of(Vertx vertx) {
     LocalMap<String, SocketGauge> map = vertx.sharedData().getLocalMap("chameleon.dashboard");
@@ -49,5 +53,25 @@ final class SocketGauge implements Shareable {
 
   long resyncs() {
     return resyncs.get();
+  }
+
+  void replayStarted() {
+    replays.incrementAndGet();
+  }
+
+  void replayEnded() {
+    replays.decrementAndGet();
+  }
+
+  int replays() {
+    return replays.get();
+  }
+
+  void heldBack(int delta) {
+    heldBack.addAndGet(delta);
+  }
+
+  int heldBack() {
+    return heldBack.get();
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The per-socket write budget, the rate window and event id order, as plain arithmetic. */
+/** The per-socket write budget and input hold, the rate window and event id order, as plain arithmetic. */
 class WriteBudgetTest {
 
   @Test
@@ -37,6 +37,46 @@ class WriteBudgetTest {
     assertEquals(1500, budget.peak());
     budget.release(1500);
     assertTrue(budget.resyncDue());
+  }
+
+  @Test
+  void verifiesThatInputIsHeldPastTheLimitOrAtMaxUnansweredUntilHalfDrainedAndFewerUnanswered() {
+    WriteBudget budget = new WriteBudget(1000);
+    assertFalse(budget.holdInput(0));
+    budget.reserve(1000);
+    assertFalse(budget.holdInput(0), "at the limit: still read");
+    budget.reserve(1);
+    assertTrue(budget.holdInput(0), "past the limit: held");
+    budget.release(400);
+    assertTrue(budget.holdInput(0), "held until back to half");
+    budget.release(101);
+    assertFalse(budget.holdInput(0), "back to half: read again");
+    budget.reserve(200);
+    assertFalse(budget.holdInput(0), "under the limit again: no hold");
+
+    WriteBudget idle = new WriteBudget(1000);
+    assertFalse(idle.holdInput(WriteBudget.MAX_UNANSWERED - 1));
+    assertTrue(idle.holdInput(WriteBudget.MAX_UNANSWERED), "too many requests unanswered");
+    idle.reserve(600);
+    assertTrue(idle.holdInput(WriteBudget.MAX_UNANSWERED - 1), "answered, but more than half the budget in flight");
+    idle.release(100);
+    assertFalse(idle.holdInput(WriteBudget.MAX_UNANSWERED - 1));
+  }
+
+  @Test
+  void verifiesThatFramesAreChargedTheirUtf8Bytes() {
+    assertEquals(3, WriteBudget.utf8Length("abc"));
+    assertEquals("é€😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length, WriteBudget.utf8Length("é€😀"));
+    assertEquals(3, WriteBudget.utf8Length("\ud800"), "a lone surrogate is encoded as '?': counted as 3, an upper bound");
+  }
+
+  @Test
+  void verifiesThatOnlyTheRawTransportIsPaused() {
+    assertTrue(DashboardSession.isRawWebSocket("/ws/interventions/websocket"));
+    assertTrue(DashboardSession.isRawWebSocket("/ws/interventions/websocket?token=x"));
+    assertFalse(DashboardSession.isRawWebSocket("/ws/interventions/123/abcdefgh/websocket"));
+    assertFalse(DashboardSession.isRawWebSocket("/ws/interventions/123/abcdefgh/xhr_send"));
+    assertFalse(DashboardSession.isRawWebSocket(null));
   }
 
   @Test
