@@ -81,6 +81,8 @@ public final class DashboardVerticle extends VerticleBase {
       .put("status", "UP")
       .put("sockets", gauge.open())
       .put("peak_queued_bytes", gauge.peakQueuedBytes())
-      .put("resyncs", gauge.resyncs()));
+      .put("resyncs", gauge.resyncs())
+      .put("replays", gauge.replays())
+      .put("held_back", gauge.heldBack()));
   }
 }

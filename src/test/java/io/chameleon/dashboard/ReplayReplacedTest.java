@@ -52,7 +52,7 @@ class ReplayReplacedTest {
         // the store sees this request once the socket has handled every subscribe before it
         slow.send("get_metrics", "m", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> store.metricsCalls == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gauge.replays() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> SlowReplayTest.status(node).getInteger("replays") == 1);
 
         slow.ws.resume();
         String last = "s" + (SUBSCRIBES - 1);
