@@ -46,8 +46,11 @@ final class Cerberus implements Guardian {
       return deny("finished_child_count is not a number (" + FlatView.describe(rawFinished) + ")",
         figures);
     }
-    long children = rawChildren == null ? 0 : ((Number) rawChildren).longValue();
-    long finished = rawFinished == null ? 0 : ((Number) rawFinished).longValue();
+    // compared by exact value: 100.7 is not 100, and 2^64 + 1 is not 1
+    Number children = rawChildren == null ? 0 : (Number) rawChildren;
+    Number finished = rawFinished == null ? 0 : (Number) rawFinished;
+    String childrenText = FlatView.describe(children);
+    String finishedText = FlatView.describe(finished);
     figures.put("child_count", children);
     figures.put("finished_child_count", finished);
     Double age = null;
@@ -60,21 +63,21 @@ final class Cerberus implements Guardian {
       age = FlatView.ageSeconds(created, now);
       figures.put("age_seconds", age);
     }
-    if (children < minChildren) {
-      return deny("child_count " + children + " is below min_children " + minChildren, figures);
+    if (FlatView.compare(children, minChildren) < 0) {
+      return deny("child_count " + childrenText + " is below min_children " + minChildren, figures);
     }
-    if (children > maxChildren) {
-      return deny("child_count " + children + " exceeds max_children " + maxChildren, figures);
+    if (FlatView.compare(children, maxChildren) > 0) {
+      return deny("child_count " + childrenText + " exceeds max_children " + maxChildren, figures);
     }
-    if (finished > children) {
-      return deny("finished_child_count " + finished + " exceeds child_count " + children, figures);
+    if (FlatView.compare(finished, children) > 0) {
+      return deny("finished_child_count " + finishedText + " exceeds child_count " + childrenText, figures);
     }
     if (age != null && age > timeout) {
       return deny("age " + FlatView.describe(age) + "s exceeds timeout_seconds "
         + FlatView.describe(timeoutSeconds), figures);
     }
-    return Decision.allow("child_count " + children + " within [" + minChildren + ", " + maxChildren
-      + "], " + finished + " finished" + (age == null ? "" : ", age " + FlatView.describe(age)
+    return Decision.allow("child_count " + childrenText + " within [" + minChildren + ", " + maxChildren
+      + "], " + finishedText + " finished" + (age == null ? "" : ", age " + FlatView.describe(age)
       + "s within " + FlatView.describe(timeoutSeconds) + "s"), TYPE, name, figures);
   }
 

@@ -1,5 +1,7 @@
 package io.chameleon.guardian;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -52,15 +54,46 @@ final class FlatView {
     return Objects.equals(a, b);
   }
 
+  /**
+   * Numbers by exact value, whatever their Java type: {@code 2^64} and {@code 2^64 + 1} differ,
+   * {@code -0.0} equals {@code 0}, and a long beyond 2^53 is not rounded to meet a double. The
+   * common cases (two integers; two doubles; an integer a double represents exactly) stay cheap.
+   */
   static int compare(Number x, Number y) {
-    if (isIntegral(x) && isIntegral(y)) {
+    boolean xLong = isIntegral(x);
+    boolean yLong = isIntegral(y);
+    if (xLong && yLong) {
       return Long.compare(x.longValue(), y.longValue());
     }
-    return Double.compare(x.doubleValue(), y.doubleValue());
+    boolean xDouble = x instanceof Double || x instanceof Float;
+    boolean yDouble = y instanceof Double || y instanceof Float;
+    if ((xDouble || xLong && exactAsDouble(x.longValue())) && (yDouble || yLong && exactAsDouble(y.longValue()))) {
+      double a = x.doubleValue();
+      double b = y.doubleValue();
+      return a < b ? -1 : a > b ? 1 : 0; // primitive comparison: -0.0 == 0.0
+    }
+    return exact(x).compareTo(exact(y));
   }
 
   private static boolean isIntegral(Number n) {
     return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte;
+  }
+
+  private static boolean exactAsDouble(long value) {
+    return Math.abs(value) <= (1L << 53);
+  }
+
+  private static BigDecimal exact(Number n) {
+    if (n instanceof BigDecimal d) {
+      return d;
+    }
+    if (n instanceof BigInteger i) {
+      return new BigDecimal(i);
+    }
+    if (n instanceof Double || n instanceof Float) {
+      return new BigDecimal(n.doubleValue()); // exact binary value; finite (strict JSON has no NaN)
+    }
+    return BigDecimal.valueOf(n.longValue());
   }
 
   /** Whether {@code container} (a string or a list) holds {@code item}. */

@@ -27,8 +27,8 @@ class GuardianTypesTest {
     Decision decision = evaluate(CERBERUS, uowAged(120));
     assertTrue(decision.allowed(), decision.reason());
     assertEquals("CERBERUS", decision.guardianType());
-    assertEquals(2L, decision.metadata().get("child_count"));
-    assertEquals(1L, decision.metadata().get("finished_child_count"));
+    assertEquals(2, decision.metadata().get("child_count"));
+    assertEquals(1, decision.metadata().get("finished_child_count"));
     assertEquals(1L, decision.metadata().get("min_children"));
     assertEquals(100L, decision.metadata().get("max_children"));
     assertEquals(120.0, decision.metadata().get("age_seconds"));
@@ -123,6 +123,34 @@ class GuardianTypesTest {
     assertTrue(passes(map("field", "s", "condition", "exists"), uow));
     assertTrue(passes(map("field", "missing", "condition", "not_exists"), uow));
     assertTrue(passes(rule("nested.tier", "equals", "gold"), uow));
+  }
+
+  /** Verifies that numbers compare by exact value, whatever their Java type (huge, -0.0, beyond 2^53). */
+  @Test
+  void numbersCompareExactly() {
+    java.math.BigInteger twoTo64 = java.math.BigInteger.ONE.shiftLeft(64);
+    Map<String, Object> uow = map("huge", twoTo64.add(java.math.BigInteger.ONE), "zero", -0.0,
+      "big", 9_007_199_254_740_993L, "max", Long.MAX_VALUE);
+    assertFalse(passes(rule("huge", "equals", twoTo64), uow));
+    assertTrue(passes(rule("huge", "gt", twoTo64), uow));
+    assertTrue(passes(rule("zero", "equals", 0), uow));
+    assertTrue(passes(rule("zero", "gte", 0), uow));
+    assertFalse(passes(rule("big", "equals", 9_007_199_254_740_992.0), uow));
+    assertTrue(passes(rule("big", "gt", 9_007_199_254_740_992.0), uow));
+    assertTrue(passes(rule("huge", "gt", Long.MAX_VALUE), uow));
+    assertFalse(passes(rule("max", "gt", twoTo64), uow));
+  }
+
+  /** Verifies that CERBERUS compares counts exactly: a fraction or a huge count is not truncated. */
+  @Test
+  void cerberusCountsAreNotTruncated() {
+    Map<String, Object> bounded = config("CERBERUS", map("max_children", 100));
+    Decision fraction = evaluate(bounded, map("child_count", 100.7));
+    assertFalse(fraction.allowed());
+    assertEquals("child_count 100.7 exceeds max_children 100", fraction.reason());
+    java.math.BigInteger huge = java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.ONE);
+    assertFalse(evaluate(bounded, map("child_count", huge)).allowed());
+    assertFalse(evaluate(CERBERUS, map("child_count", 0.5)).allowed(), "0.5 is below min_children 1");
   }
 
   /** Verifies that a gate without rules allows. */
