@@ -43,6 +43,8 @@ public final class FileEventLog implements EventLog {
   private EventId lastId = EventId.ZERO;
   private String lastHash = EventHash.GENESIS;
   private boolean open;
+  /** The file opened (null for a device); see {@link #checkStillOurs}. */
+  private Object fileKey;
   private boolean healthy;
   private boolean damaged;
   private boolean writing;
@@ -71,6 +73,7 @@ public final class FileEventLog implements EventLog {
         size = state.size();
         lastId = state.lastId();
         lastHash = state.lastHash();
+        fileKey = state.fileKey();
         open = true;
         healthy = true;
         LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}] event log opened",
@@ -87,8 +90,8 @@ public final class FileEventLog implements EventLog {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
       }
       if (damaged) {
-        return Future.failedFuture(
-          Failure.unavailable("event log unavailable: a failed write could not be undone"));
+        return Future.failedFuture(Failure.unavailable(
+          "event log unavailable: a failed write could not be undone, or the file changed; restart the node"));
       }
       if (copy.isEmpty()) {
         return Future.succeededFuture(List.of());
@@ -177,6 +180,7 @@ public final class FileEventLog implements EventLog {
 
   /** Worker side: write and fsync, or cut the file back to {@code before} and rethrow. */
   private Void writeDurably(byte[] data, long before) throws IOException {
+    checkStillOurs(before);
     try {
       ByteBuffer buffer = ByteBuffer.wrap(data);
       while (buffer.hasRemaining()) {
@@ -221,7 +225,7 @@ public final class FileEventLog implements EventLog {
   private void rejected(List<PendingAppend> batch, Throwable cause) {
     errors++;
     healthy = false;
-    if (cause instanceof UndoFailed) {
+    if (cause instanceof UndoFailed || cause instanceof LogFileChanged) {
       damaged = true;
     }
     String reason = FileLogRecovery.describe(cause);
@@ -352,6 +356,38 @@ public final class FileEventLog implements EventLog {
   }
 
   /** A failed write whose bytes could not be cut back off the file. */
+  /**
+   * Worker side: the path must still name the file this log opened, at the size it wrote. A file
+   * replaced, removed or truncated under the running node would take acknowledged events with it
+   * (or lose new ones to an unlinked inode): refuse, and touch nothing.
+   */
+  private void checkStillOurs(long expectedSize) throws IOException {
+    if (fileKey == null) {
+      return;
+    }
+    Object now;
+    try {
+      now = FileLogRecovery.fileKey(path);
+    } catch (IOException e) {
+      throw new LogFileChanged("the file is gone (" + FileLogRecovery.describe(e) + ")");
+    }
+    if (!fileKey.equals(now)) {
+      throw new LogFileChanged("the path names another file now (replaced)");
+    }
+    long size = writer.size();
+    if (size != expectedSize) {
+      throw new LogFileChanged("its size is " + size + " bytes, " + expectedSize
+        + " were written (truncated, or written by another)");
+    }
+  }
+
+  /** The file under the log changed behind its back: nothing is written until a restart reopens it. */
+  private static final class LogFileChanged extends IOException {
+    LogFileChanged(String what) {
+      super("event log file changed under the running node: " + what + "; restart to reopen it");
+    }
+  }
+
   private static final class UndoFailed extends IOException {
     UndoFailed(IOException write, IOException undo) {
       super(FileLogRecovery.describe(write) + " (and undo failed: "

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
@@ -19,9 +20,17 @@ final class FileLogRecovery {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileLogRecovery.class);
 
-  /** What the log knows after opening. */
+  /**
+   * What the log knows after opening. {@code fileKey} identifies the file opened (its inode), null
+   * for a device: the writer checks before each write that the path still names that file.
+   */
   record State(FileChannel writer, FileChannel reader, OffsetIndex index, long size,
-               EventId lastId, String lastHash) {
+               EventId lastId, String lastHash, Object fileKey) {
+  }
+
+  /** The identity of the file at {@code path} now (null when the system has none to give). */
+  static Object fileKey(Path path) throws IOException {
+    return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
   }
 
   private FileLogRecovery() {
@@ -37,7 +46,7 @@ final class FileLogRecovery {
       reader = FileChannel.open(path, StandardOpenOption.READ);
       if (!Files.isRegularFile(path)) {
         // a device such as /dev/full: nothing to recover, and its size means nothing
-        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS);
+        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS, null);
       }
       return scan(path, writer, reader);
     } catch (IOException | RuntimeException e) {
@@ -71,13 +80,20 @@ final class FileLogRecovery {
     EventId lastId = EventId.ZERO;
     String lastHash = EventHash.GENESIS;
     long lastLineStart = 0;
-    boolean lastLineGood = true;
+    boolean lastLineTorn = false;
     LineReader lines = new LineReader(reader, 0, fileSize);
     for (String line = lines.next(); line != null; line = lines.next()) {
       lastLineStart = lines.lineStart();
-      Event event = lines.terminated() ? parseOrNull(line) : null;
-      lastLineGood = event != null;
+      // only a line without its newline is a write cut short (never acknowledged: the fsync comes
+      // after the whole write); a complete line that is not an event was changed, and is kept as
+      // evidence for /api/events/verify
+      lastLineTorn = !lines.terminated();
+      Event event = lastLineTorn ? null : parseOrNull(line);
       if (event == null) {
+        if (!lastLineTorn) {
+          LOG.warn("[path: {}, offset: {}] a complete line is not a valid event; kept, not indexed",
+            path, lines.lineStart());
+        }
         continue;
       }
       EventId id = event.eventId();
@@ -91,14 +107,14 @@ final class FileLogRecovery {
       lastHash = event.hash();
     }
     long size = fileSize;
-    if (!lastLineGood) {
+    if (lastLineTorn) {
       size = lastLineStart;
       writer.truncate(size);
       writer.force(true);
       LOG.warn("[path: {}, removed_bytes: {}, kept_bytes: {}] torn last line removed",
         path, fileSize - size, size);
     }
-    return new State(writer, reader, index, size, lastId, lastHash);
+    return new State(writer, reader, index, size, lastId, lastHash, fileKey(path));
   }
 
   static Event parseOrNull(String line) {

@@ -200,9 +200,13 @@ class FileEventLogTest {
     })));
   }
 
-  /** Verifies that a complete last line that does not parse is also cut off on open. */
+  /**
+   * Verifies that a complete last line that does not parse is NOT cut off on open: only a line
+   * without its newline is a torn write; a complete one was changed, and stays as evidence that
+   * verify reports, while new events still chain on from the last good one.
+   */
   @Test
-  void repairsAGarbledLastLine(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void keepsAGarbledCompleteLastLineForVerify(Vertx vertx, VertxTestContext ctx) throws Exception {
     Path file = dir.resolve("events.jsonl");
     session(vertx, file, drafts("x", 0, 2)).compose(events -> {
       try {
@@ -210,12 +214,74 @@ class FileEventLogTest {
       } catch (java.io.IOException e) {
         return Future.failedFuture(e);
       }
-      return opened(vertx, file).compose(log -> log.verify().compose(r -> log.close().map(r)));
+      return opened(vertx, file).compose(log -> {
+        ctx.verify(() -> assertEquals(events.get(1).id(), log.lastId()));
+        return log.verify().compose(r -> log.close().map(r));
+      });
     }).onComplete(ctx.succeeding(report -> ctx.verify(() -> {
-      assertEquals(ChainReport.good(2), report);
-      assertEquals(2, lines(file).size());
+      assertFalse(report.ok(), "the changed line is reported");
+      assertEquals(3, report.checked());
+      assertEquals(3, lines(file).size(), "nothing was removed");
       ctx.completeNow();
     })));
+  }
+
+  /**
+   * Verifies that a file replaced under the open log (copy + rename over it) is noticed: the next
+   * append fails with 503 instead of going to the unlinked old file, later ones too, and the new
+   * file is left as it was.
+   */
+  @Test
+  void refusesToWriteWhenTheFileWasReplaced(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    Path copy = dir.resolve("copy.jsonl");
+    opened(vertx, file).compose(log -> log.append(drafts("a", 0, 2)).compose(first -> {
+      try {
+        Files.copy(file, copy);
+        Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(e);
+      }
+      byte[] replaced;
+      try {
+        replaced = Files.readAllBytes(file);
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(e);
+      }
+      return log.append(drafts("b", 2, 1)).transform(ar -> {
+        ctx.verify(() -> {
+          assertTrue(ar.failed(), "the append went nowhere but said it was written");
+          assertEquals(503, ((Failure) ar.cause()).status());
+          assertFalse(log.available());
+          assertEquals(new String(replaced, StandardCharsets.UTF_8), Files.readString(file));
+        });
+        return log.append(drafts("c", 3, 1));
+      }).transform(ar -> {
+        ctx.verify(() -> assertTrue(ar.failed(), "still refused until reopened"));
+        return log.close();
+      });
+    })).onComplete(ctx.succeeding(v -> ctx.completeNow()));
+  }
+
+  /** Verifies that a file truncated under the open log is noticed, and not cut further. */
+  @Test
+  void refusesToWriteWhenTheFileWasTruncated(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    opened(vertx, file).compose(log -> log.append(drafts("a", 0, 3)).compose(first -> {
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(10);
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(e);
+      }
+      return log.append(drafts("b", 3, 1)).transform(ar -> {
+        ctx.verify(() -> {
+          assertTrue(ar.failed());
+          assertEquals(10, Files.size(file), "left as it was found");
+        });
+        return log.close();
+      });
+    })).onComplete(ctx.succeeding(v -> ctx.completeNow()));
   }
 
   /** Verifies that three close/reopen cycles while appending keep every line exactly once. */
