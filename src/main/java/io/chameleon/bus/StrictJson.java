@@ -11,12 +11,12 @@ import java.util.Map;
 
 /**
  * The one JSON reader for untrusted input (request bodies, token segments, socket messages).
- * Unlike the default codec it rejects duplicate keys, comments, nesting deeper than 64 and
+ * Unlike the default codec it rejects duplicate keys, comments, nesting deeper than 128 and
  * non-finite numbers, and it names what was wrong without echoing the input.
  */
 public final class StrictJson {
 
-  public static final int MAX_DEPTH = 64;
+  public static final int MAX_DEPTH = 128;
 
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())

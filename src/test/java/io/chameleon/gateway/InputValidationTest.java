@@ -48,6 +48,29 @@ class InputValidationTest {
     assertEquals("nosniff", r.header("X-Content-Type-Options"));
   }
 
+  /**
+   * Verifies that the JSON depth limit leaves room for what SPEC §4 allows: an inline COMPOSITE 32
+   * levels deep is registered, and the 33rd level is refused by the guardian rules, naming its path.
+   */
+  @Test
+  void compositesNestedAsDeepAsAllowedFitInABody() {
+    assertEquals(201, node.http.send("PUT", "/api/guardians/deep-32", admin, nested(32).encode()).status());
+    Response tooDeep = node.http.send("PUT", "/api/guardians/deep-33", admin, nested(33).encode());
+    assertError(tooDeep, 400, "BAD_REQUEST");
+    assertTrue(tooDeep.json().getJsonObject("error").getString("message").contains("deeper than 32"), tooDeep.body());
+  }
+
+  /** A COMPOSITE holding a COMPOSITE … {@code levels} deep, a PASS_THRU at the bottom. */
+  private static io.vertx.core.json.JsonObject nested(int levels) {
+    io.vertx.core.json.JsonObject guardian = new io.vertx.core.json.JsonObject().put("type", "PASS_THRU")
+      .put("attributes", new io.vertx.core.json.JsonObject());
+    for (int i = 0; i < levels; i++) {
+      guardian = new io.vertx.core.json.JsonObject().put("type", "COMPOSITE").put("attributes",
+        new io.vertx.core.json.JsonObject().put("guardians", new io.vertx.core.json.JsonArray().add(guardian)));
+    }
+    return guardian;
+  }
+
   /** Verifies that bodies over 64 KiB (by one byte, by 11 MiB, and chunked) get 413 (B11). */
   @Test
   void oversizedBodiesAre413() throws Exception {
