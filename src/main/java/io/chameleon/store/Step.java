@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The changes of one command so far, on top of the state it read: the UOWs and requests it
@@ -43,6 +44,18 @@ final class Step {
 
   void put(InterventionRequest request) {
     requests.put(request.requestId(), request);
+  }
+
+  /**
+   * A child changed its parent's counts: the parent's new state is put in this step and rides in
+   * the child's event as {@code parent_uow}.
+   */
+  void countOnParent(Uow parent, Consumer<Uow.Change> count, Map<String, Object> payload) {
+    Uow.Change change = parent.change();
+    count.accept(change);
+    Uow updated = change.done(now);
+    put(updated);
+    payload.put("parent_uow", updated.toState());
   }
 
   void emit(String type, Map<String, Object> payload) {

@@ -60,11 +60,7 @@ final class UowCommands {
     Map<String, Object> payload = obj("uow_id", uow.uowId(), "instance_id", uow.instanceId(),
       "parent_uow_id", uow.parentUowId(), "pilot_id", pilot(r.actor()), "uow", uow.toState());
     if (parent != null) {
-      Uow.Change change = parent.change();
-      change.childCount++;
-      Uow updated = change.done(step.now);
-      step.put(updated);
-      payload.put("parent_uow", updated.toState());
+      step.countOnParent(parent, change -> change.childCount++, payload);
     }
     step.put(uow);
     step.emit(StoreEvents.UOW_REGISTERED, payload);

@@ -36,11 +36,7 @@ final class UowStatusChange {
     if (to.finished() && !uow.status().finished() && uow.parentUowId() != null) {
       Uow parent = step.uow(uow.parentUowId());
       if (parent != null) {
-        Uow.Change parentChange = parent.change();
-        parentChange.finishedChildCount++;
-        Uow updated = parentChange.done(step.now);
-        step.put(updated);
-        payload.put("parent_uow", updated.toState());
+        step.countOnParent(parent, counts -> counts.finishedChildCount++, payload);
       }
     }
     step.put(after);
