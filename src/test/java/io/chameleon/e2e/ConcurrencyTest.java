@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,18 +17,8 @@ import org.junit.jupiter.api.Test;
 /** BAR.md C17–C19 on the embedded (memory + file log) store: races have exactly one winner. */
 class ConcurrencyTest extends OneNodePerClass {
 
-  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   private static CompletableFuture<HttpResponse<String>> post(String path, String token, String body, String key) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))
-      .timeout(Duration.ofSeconds(20))
-      .header("Authorization", "Bearer " + token)
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Idempotency-Key", key);
-    }
-    return CLIENT.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    return node.http.sendAsync("POST", path, token, body, key, Duration.ofSeconds(20));
   }
 
   private static Map<Integer, Long> statuses(List<CompletableFuture<HttpResponse<String>>> calls) {

@@ -10,10 +10,6 @@ import io.chameleon.support.Jwts;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +40,6 @@ class CrashRecoveryTest {
   @TempDir
   Path dataDir;
 
-  final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-    .connectTimeout(Duration.ofSeconds(5)).build();
   final String operator = Jwts.hs256(TestNode.SECRET, Jwts.claims("engine", "OPERATOR", 3600));
   final String viewer = Jwts.hs256(TestNode.SECRET, Jwts.claims("auditor", "VIEWER", 3600));
 
@@ -114,18 +108,16 @@ class CrashRecoveryTest {
     String id = UUID.randomUUID().toString();
     String body = new JsonObject().put("request_id", id).put("uow_id", "crash-" + id)
       .put("intervention_type", "resume").put("title", "written while crashing").encode();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/api/interventions"))
-      .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + operator)
-      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-      if (error == null && response.statusCode() == 201) {
-        acknowledged.add(id);
-        write(http, acknowledged, unexpected, killed);
-      } else if (!killed.get()) {
-        unexpected.add(error != null ? error.toString() : response.statusCode() + " " + response.body());
-      }
-      // after the kill, no answer is expected: this writer stops
-    });
+    http.sendAsync("POST", "/api/interventions", operator, body, null, Duration.ofSeconds(10))
+      .whenComplete((response, error) -> {
+        if (error == null && response.statusCode() == 201) {
+          acknowledged.add(id);
+          write(http, acknowledged, unexpected, killed);
+        } else if (!killed.get()) {
+          unexpected.add(error != null ? error.toString() : response.statusCode() + " " + response.body());
+        }
+        // after the kill, no answer is expected: this writer stops
+      });
   }
 
   private static int compare(String a, String b) {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chameleon.support.Pilots;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,18 +62,13 @@ class ExpiryTest {
   void aBacklogOfDueRequestsExpiresInTime() {
     try (TestNode node = TestNode.start(dataDir)) {
       Pilots p = new Pilots(node);
-      HttpClient client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1).build();
       int count = 1500;
       for (int from = 0; from < count; from += 50) {
         List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
         for (int i = from; i < from + 50; i++) {
-          batch.add(client.sendAsync(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + node.http.port() + "/api/interventions"))
-            .header("Authorization", "Bearer " + p.operator).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("uow_id", "due-" + i)
-              .put("intervention_type", "resume").put("title", "due").put("expires_in_seconds", 1).encode()))
-            .build(), HttpResponse.BodyHandlers.ofString()));
+          batch.add(node.http.sendAsync("POST", "/api/interventions", p.operator, new JsonObject()
+            .put("uow_id", "due-" + i).put("intervention_type", "resume").put("title", "due")
+            .put("expires_in_seconds", 1).encode(), null, Duration.ofSeconds(10)));
         }
         batch.forEach(f -> assertEquals(201, f.join().statusCode()));
       }

@@ -11,9 +11,6 @@ import io.chameleon.support.Pilots;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
@@ -49,9 +46,6 @@ class SteadyLoadTest {
 
   @TempDir
   Path dataDir;
-
-  HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-    .connectTimeout(TIMEOUT).build();
 
   @Test
   void verifiesThatASteadyMixedLoadIsServedWithoutErrorsOrLostEvents() {
@@ -223,17 +217,11 @@ class SteadyLoadTest {
     }
   }
 
-  private CompletableFuture<HttpResponse<String>> get(TestNode node, String path, String token) {
-    return client.sendAsync(request(node, path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private static CompletableFuture<HttpResponse<String>> get(TestNode node, String path, String token) {
+    return node.http.sendAsync("GET", path, token, null, null, TIMEOUT);
   }
 
-  private CompletableFuture<HttpResponse<String>> post(TestNode node, String path, String token, String body) {
-    return client.sendAsync(request(node, path, token).header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpRequest.Builder request(TestNode node, String path, String token) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))
-      .timeout(TIMEOUT).header("Authorization", "Bearer " + token);
+  private static CompletableFuture<HttpResponse<String>> post(TestNode node, String path, String token, String body) {
+    return node.http.sendAsync("POST", path, token, body, null, TIMEOUT);
   }
 }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A real HTTP client for end-to-end tests (java.net.http), plus a raw-socket request for the
@@ -21,6 +22,9 @@ public final class Http {
 
   private final int port;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1, a connection per request in flight: what engines and load tools do. */
+  private final HttpClient asyncClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(5)).build();
 
   public Http(int port) {
     this.port = port;
@@ -58,6 +62,28 @@ public final class Http {
 
   public Response post(String path, String token, String body) {
     return send("POST", path, token, body);
+  }
+
+  /**
+   * Sends without waiting, for concurrent and paced load: a JSON body when {@code body} is not
+   * null, an {@code Idempotency-Key} when {@code key} is not null. The future fails on a transport
+   * error or after {@code timeout} ({@link java.net.http.HttpTimeoutException}).
+   */
+  public CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token, String body,
+                                                           String key, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      .timeout(timeout)
+      .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return asyncClient.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Sends bytes as they are and returns the status code of the first response line. */
