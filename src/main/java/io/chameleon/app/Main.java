@@ -1,8 +1,8 @@
 package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
+import io.chameleon.auth.JwtKeys;
 import io.chameleon.bus.Role;
-import io.chameleon.gateway.JwtKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,9 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The command line: {@code run} starts a node, {@code token} mints a pilot token. */
 @Command(name = "chameleon", mixinStandardHelpOptions = true,

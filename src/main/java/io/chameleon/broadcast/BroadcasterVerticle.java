@@ -1,5 +1,6 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.broadcast.file.FileEventLog;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
@@ -76,9 +77,11 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   private void onAppend(Message<JsonObject> message) {
     List<EventDraft> drafts;
+    Tip expect;
     long startBy = EventLog.NO_DEADLINE;
     try {
       drafts = EventRequests.append(message.body());
+      expect = EventRequests.expect(message.body());
       Long within = EventRequests.startWithinMs(message.body());
       if (within != null) {
         startBy = System.nanoTime() + within * 1_000_000L;
@@ -87,7 +90,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       BusClient.fail(message, failure);
       return;
     }
-    log.append(drafts, startBy)
+    log.append(drafts, expect, startBy)
       .onComplete(done -> metrics.sync(log))
       .onSuccess(events -> {
         JsonArray array = new JsonArray();
@@ -108,7 +111,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       BusClient.fail(message, failure);
       return;
     }
-    log.read(read.after(), read.count(), read.types())
+    log.read(read.after(), read.afterHash(), read.count(), read.types())
       .onSuccess(page -> message.reply(page.toJson()))
       .onFailure(err -> BusClient.fail(message, err));
   }
@@ -132,6 +135,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       .put("events_emitted", log.eventsEmitted())
       .put("bytes_written", log.bytesWritten())
       .put("errors", log.errors())
-      .put("last_id", log.lastId()));
+      .put("last_id", log.lastId())
+      .put("last_hash", log.tip().hash()));
   }
 }

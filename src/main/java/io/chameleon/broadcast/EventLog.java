@@ -1,5 +1,6 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
@@ -7,7 +8,9 @@ import java.util.Set;
 /**
  * The audit stream's storage port (SPEC §6). Every backend keeps the same contract: ids strictly
  * increase across restarts, one {@link #append} call is all-or-nothing and acknowledged only once
- * durable, and the hash chain can be walked from the oldest kept event.
+ * durable, the hash chain can be walked from the oldest kept event, and a fenced append (one that
+ * names the tip its writer expects) lands only when no other fenced writer has appended since (see
+ * {@link WriterFence}). {@code EventLogContract} in the tests holds this contract for every adapter.
  */
 public interface EventLog {
 
@@ -36,7 +39,28 @@ public interface EventLog {
    * A write once started runs to its end. This is how a caller with a deadline of its own gets a
    * definite answer: either nothing was written, or the reply says what was.
    */
-  Future<List<Event>> append(List<EventDraft> drafts, long startBy);
+  default Future<List<Event>> append(List<EventDraft> drafts, long startBy) {
+    return append(drafts, null, startBy);
+  }
+
+  /**
+   * As {@link #append(List, long)}, fenced when {@code expect} is not null: the call lands only if
+   * {@code expect} is the newest event a fenced call wrote, or an event plain calls appended after
+   * it — its writer has applied every event any other fenced writer appended. Otherwise nothing of
+   * it is written and it fails with a 409 {@link io.chameleon.bus.Failure} ("stale tip").
+   */
+  Future<List<Event>> append(List<EventDraft> drafts, Tip expect, long startBy);
+
+  /** The failure of a fenced append whose writer has not applied the log's newest fenced events. */
+  static Failure staleTip(Tip expect) {
+    return Failure.conflict("stale tip: the log holds events of another writer after " + expect.id()
+      + "; nothing was written");
+  }
+
+  /** The failure of an anchored read whose anchor is not in the log. */
+  static Failure notInLog(String id) {
+    return Failure.conflict("the log does not hold event " + id + " with that hash");
+  }
 
   /** Whether {@code startBy} has passed. */
   static boolean late(long startBy) {
@@ -47,7 +71,17 @@ public interface EventLog {
    * Up to {@code count} events strictly after {@code afterId} ({@code null} or {@code 0-0}: from
    * the oldest kept) whose type is in {@code types} ({@code null} or empty: every type).
    */
-  Future<EventPage> read(String afterId, int count, Set<String> types);
+  default Future<EventPage> read(String afterId, int count, Set<String> types) {
+    return read(afterId, null, count, types);
+  }
+
+  /**
+   * As {@link #read(String, int, Set)}, anchored when {@code afterHash} is not null: the event
+   * {@code afterId} must be in the log with that hash ({@code 0-0} with the genesis hash: the empty
+   * start), else the read fails with a 409 {@link io.chameleon.bus.Failure}. How a snapshot that
+   * covers the log up to an event finds out whether the log still holds that event.
+   */
+  Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types);
 
   /** Walks the whole chain from the oldest kept event. */
   Future<ChainReport> verify();
@@ -61,7 +95,12 @@ public interface EventLog {
   boolean available();
 
   /** The id of the newest event, {@code 0-0} for an empty log. */
-  String lastId();
+  default String lastId() {
+    return tip().id();
+  }
+
+  /** The newest event's id and hash ({@link Tip#EMPTY} for an empty log). */
+  Tip tip();
 
   long eventsEmitted();
 

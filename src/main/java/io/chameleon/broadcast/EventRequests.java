@@ -19,8 +19,8 @@ public final class EventRequests {
   public static final int DEFAULT_COUNT = 100;
   public static final int MAX_COUNT = 1000;
 
-  /** A checked {@code events.read} body. */
-  public record Read(String after, int count, Set<String> types) {
+  /** A checked {@code events.read} body; {@code afterHash} null when the read is not anchored. */
+  public record Read(String after, String afterHash, int count, Set<String> types) {
   }
 
   private EventRequests() {
@@ -70,7 +70,26 @@ public final class EventRequests {
     return ((Number) value).longValue();
   }
 
-  /** {@code {after?, count?, types?}} → a read request. */
+  /**
+   * The optional {@code expect} of an append, {@code {id, hash}}: the tip its writer has applied
+   * (a fenced append, see {@link WriterFence}). Null when absent.
+   */
+  public static Tip expect(JsonObject body) {
+    Object value = body == null ? null : body.getValue("expect");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject json)) {
+      throw Failure.badRequest("expect must be an object {id, hash}");
+    }
+    try {
+      return Tip.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw Failure.badRequest("expect." + e.getMessage());
+    }
+  }
+
+  /** {@code {after?, after_hash?, count?, types?}} → a read request. */
   public static Read read(JsonObject body) {
     JsonObject json = body == null ? new JsonObject() : body;
     Object after = json.getValue("after");
@@ -84,6 +103,10 @@ public final class EventRequests {
       } catch (IllegalArgumentException e) {
         throw Failure.badRequest("after must be an event id <ms>-<seq>");
       }
+    }
+    Object afterHash = json.getValue("after_hash");
+    if (afterHash != null && !(afterHash instanceof String h && h.matches("[0-9a-f]{64}"))) {
+      throw Failure.badRequest("after_hash must be 64 lowercase hex characters");
     }
     Object count = json.getValue("count");
     int n = DEFAULT_COUNT;
@@ -107,6 +130,6 @@ public final class EventRequests {
         wanted.add(text);
       }
     }
-    return new Read(afterId, n, wanted);
+    return new Read(afterId, (String) afterHash, n, wanted);
   }
 }

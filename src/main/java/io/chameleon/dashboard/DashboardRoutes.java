@@ -1,8 +1,8 @@
 package io.chameleon.dashboard;
 
+import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
-import io.chameleon.gateway.TokenVerifier;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.MultiMap;

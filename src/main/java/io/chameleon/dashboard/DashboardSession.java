@@ -1,10 +1,10 @@
 package io.chameleon.dashboard;
 
+import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.StrictJson;
-import io.chameleon.gateway.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,8 @@
 package io.chameleon.gateway;
 
+import io.chameleon.auth.Pilot;
+import io.chameleon.auth.TokenRules;
+import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;

@@ -1,5 +1,6 @@
 package io.chameleon.gateway;
 
+import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Role;
 import io.vertx.core.Future;

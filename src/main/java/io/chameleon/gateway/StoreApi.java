@@ -1,5 +1,6 @@
 package io.chameleon.gateway;
 
+import io.chameleon.auth.Pilot;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Handler;

@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.chameleon.auth.JwtKeys;
 import io.chameleon.support.Jwts;
 import io.chameleon.support.TestNode;
 import io.vertx.core.Vertx;

@@ -10,6 +10,7 @@ import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventPage;
+import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
@@ -66,14 +67,14 @@ class AppendDeadlineTest {
     }
 
     @Override
-    public Future<List<Event>> append(List<EventDraft> drafts, long startBy) {
+    public Future<List<Event>> append(List<EventDraft> drafts, Tip expect, long startBy) {
       if (hung) {
         return Promise.<List<Event>>promise().future();
       }
       long start = startDelayMs;
       long finish = finishDelayMs;
       Promise<List<Event>> done = Promise.promise();
-      later(start, () -> log.append(drafts, startBy).onComplete(written ->
+      later(start, () -> log.append(drafts, expect, startBy).onComplete(written ->
         later(finish, () -> {
           settled.incrementAndGet();
           done.handle(written);
@@ -90,12 +91,14 @@ class AppendDeadlineTest {
     }
 
     @Override public Future<Void> open() { return log.open(); }
-    @Override public Future<EventPage> read(String afterId, int count, Set<String> types) { return log.read(afterId, count, types); }
+    @Override public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
+      return log.read(afterId, afterHash, count, types);
+    }
     @Override public Future<ChainReport> verify() { return log.verify(); }
     @Override public Future<Void> close() { return log.close(); }
     @Override public String backend() { return log.backend(); }
     @Override public boolean available() { return log.available(); }
-    @Override public String lastId() { return log.lastId(); }
+    @Override public Tip tip() { return log.tip(); }
     @Override public long eventsEmitted() { return log.eventsEmitted(); }
     @Override public long bytesWritten() { return log.bytesWritten(); }
     @Override public long errors() { return log.errors(); }

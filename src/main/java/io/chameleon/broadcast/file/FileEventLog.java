@@ -1,5 +1,14 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventDraft;
+import io.chameleon.broadcast.EventHash;
+import io.chameleon.broadcast.EventId;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.broadcast.EventPage;
+import io.chameleon.broadcast.Tip;
+import io.chameleon.broadcast.WriterFence;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -42,6 +51,7 @@ public final class FileEventLog implements EventLog {
   private long size;
   private EventId lastId = EventId.ZERO;
   private String lastHash = EventHash.GENESIS;
+  private WriterFence fence = new WriterFence(Tip.EMPTY);
   private boolean open;
   /** The file opened (null for a device); see {@link #checkStillOurs}. */
   private Object fileKey;
@@ -54,7 +64,8 @@ public final class FileEventLog implements EventLog {
   private long errors;
 
   /** One append call waiting for its batch; it must start by {@code startBy}. */
-  private record PendingAppend(List<EventDraft> drafts, long startBy, Promise<List<Event>> promise) {
+  private record PendingAppend(List<EventDraft> drafts, Tip expect, long startBy,
+                               Promise<List<Event>> promise) {
   }
 
   /** Creates the log on the caller's context (or a new one); call {@link #open()} next. */
@@ -74,6 +85,8 @@ public final class FileEventLog implements EventLog {
         lastId = state.lastId();
         lastHash = state.lastHash();
         fileKey = state.fileKey();
+        // a file log has one writer process: whoever reads it to its end may append
+        fence = new WriterFence(tip());
         open = true;
         healthy = true;
         LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}] event log opened",
@@ -83,7 +96,7 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public Future<List<Event>> append(List<EventDraft> drafts, long startBy) {
+  public Future<List<Event>> append(List<EventDraft> drafts, Tip expect, long startBy) {
     List<EventDraft> copy = List.copyOf(drafts);
     return onContext(() -> {
       if (!open) {
@@ -97,7 +110,7 @@ public final class FileEventLog implements EventLog {
         return Future.succeededFuture(List.of());
       }
       Promise<List<Event>> promise = Promise.promise();
-      queue.add(new PendingAppend(copy, startBy, promise));
+      queue.add(new PendingAppend(copy, expect, startBy, promise));
       if (!writing) {
         writeBatch();
       }
@@ -117,12 +130,17 @@ public final class FileEventLog implements EventLog {
     List<List<Event>> results = new ArrayList<>(batch.size());
     List<Long> offsets = new ArrayList<>();
     List<PendingAppend> accepted = new ArrayList<>(batch.size());
+    WriterFence staged = fence.copy();
     for (PendingAppend pending : batch) {
       if (EventLog.late(pending.startBy())) {
         LOG.warn("[events: {}] append not started by its caller's deadline; nothing written",
           pending.drafts().size());
         pending.promise().fail(Failure.unavailable(
           "event log unavailable: the write could not start in time; nothing was written"));
+        continue;
+      }
+      if (pending.expect() != null && !staged.admits(pending.expect())) {
+        pending.promise().fail(EventLog.staleTip(pending.expect()));
         continue;
       }
       List<Event> events = new ArrayList<>(pending.drafts().size());
@@ -149,6 +167,7 @@ public final class FileEventLog implements EventLog {
       }
       id = callId;
       hash = callHash;
+      staged.appended(events, pending.expect() != null);
       accepted.add(pending);
       results.add(events);
     }
@@ -160,6 +179,7 @@ public final class FileEventLog implements EventLog {
     context.executeBlocking(() -> writeDurably(data, before), true)
       .onComplete(written -> {
         if (written.succeeded()) {
+          fence = staged;
           committed(accepted, results, offsets, data.length);
         } else {
           rejected(accepted, written.cause());
@@ -237,7 +257,7 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public Future<EventPage> read(String afterId, int count, Set<String> types) {
+  public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
     EventId after;
     try {
       after = afterId == null ? EventId.ZERO : EventId.parse(afterId);
@@ -253,11 +273,20 @@ public final class FileEventLog implements EventLog {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
       }
       OffsetIndex.Snapshot view = index.snapshot();
+      long anchorOffset = -1;
+      if (afterHash != null) {
+        if (after.equals(EventId.ZERO) ? !afterHash.equals(EventHash.GENESIS)
+          : (anchorOffset = view.offsetOf(after)) < 0) {
+          return Future.failedFuture(EventLog.notInLog(after.toString()));
+        }
+      }
       int start = view.firstAfter(after);
-      if (start >= view.size()) {
+      if (start >= view.size() && anchorOffset < 0) {
         return Future.succeededFuture(new EventPage(List.of(), after.toString(), false));
       }
-      PageScan scan = new PageScan(reader, view.offset(start), size, after, count, wanted);
+      long from = anchorOffset >= 0 ? anchorOffset : view.offset(start);
+      PageScan scan = new PageScan(reader, from, size, after, anchorOffset >= 0 ? afterHash : null,
+        count, wanted);
       // unordered: positional reads of a snapshot run beside the write queue, never behind it
       return context.executeBlocking(scan::run, false)
         .recover(err -> Future.failedFuture(unavailable(err)));
@@ -314,8 +343,8 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public String lastId() {
-    return lastId.toString();
+  public Tip tip() {
+    return new Tip(lastId.toString(), lastHash);
   }
 
   @Override

@@ -1,5 +1,6 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.EventId;
 import java.util.Arrays;
 
 /**
@@ -61,6 +62,12 @@ final class OffsetIndex {
         }
       }
       return low;
+    }
+
+    /** The byte offset of the event {@code id}, or -1 when the index does not hold it. */
+    long offsetOf(EventId id) {
+      int position = firstAfter(id) - 1;
+      return position >= 0 && id(position).equals(id) ? offsets[position] : -1;
     }
 
     /** The position of the event whose line starts at {@code offset}, or -1. */

@@ -1,4 +1,4 @@
-package io.chameleon.gateway;
+package io.chameleon.auth;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

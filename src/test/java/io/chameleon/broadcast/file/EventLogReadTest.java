@@ -1,9 +1,12 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.broadcast.EventDraft;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.broadcast.EventPage;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

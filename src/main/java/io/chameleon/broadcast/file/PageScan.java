@@ -1,5 +1,9 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventId;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.broadcast.EventPage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
@@ -21,14 +25,22 @@ final class PageScan {
   private final long start;
   private final long end;
   private final EventId after;
+  private final String anchorHash;
   private final int count;
   private final Set<String> types;
 
-  PageScan(FileChannel reader, long start, long end, EventId after, int count, Set<String> types) {
+  /**
+   * With {@code anchorHash} not null, {@code start} is the line of the event {@code after}, which
+   * must carry that hash (else a 409 {@link io.chameleon.bus.Failure}); otherwise it is the first
+   * line after it.
+   */
+  PageScan(FileChannel reader, long start, long end, EventId after, String anchorHash, int count,
+           Set<String> types) {
     this.reader = reader;
     this.start = start;
     this.end = end;
     this.after = after;
+    this.anchorHash = anchorHash;
     this.count = count;
     this.types = types;
   }
@@ -38,6 +50,13 @@ final class PageScan {
     List<Event> events = new ArrayList<>();
     EventId scannedTo = after;
     int examined = 0;
+    if (anchorHash != null) {
+      String line = lines.next();
+      Event anchor = line != null && lines.terminated() ? FileLogRecovery.parseOrNull(line) : null;
+      if (anchor == null || !anchor.eventId().equals(after) || !anchor.hash().equals(anchorHash)) {
+        throw EventLog.notInLog(after.toString());
+      }
+    }
     for (String line = lines.next(); line != null; line = lines.next()) {
       Event event = lines.terminated() ? FileLogRecovery.parseOrNull(line) : null;
       if (event == null) {

@@ -1,5 +1,9 @@
-package io.chameleon.gateway;
+package io.chameleon.bench;
 
+import io.chameleon.auth.JwtKeys;
+import io.chameleon.auth.Pilot;
+import io.chameleon.auth.TokenRules;
+import io.chameleon.auth.TokenVerifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +26,6 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Token verification on one thread, HS256, a valid token minted by {@link JwtKeys#mint} (the
  * {@code chameleon token} path) and verified by {@link JwtKeys#verifier} (the gateway's provider).
- * In package {@code io.chameleon.gateway} because {@link TokenRules} is package-private.
  *
  * <ul>
  *   <li>{@code baselineHmacOnly}: one HMAC-SHA256 over the token's signing input with a reused

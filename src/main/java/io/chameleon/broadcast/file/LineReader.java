@@ -1,4 +1,4 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

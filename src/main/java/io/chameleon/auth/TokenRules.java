@@ -1,4 +1,4 @@
-package io.chameleon.gateway;
+package io.chameleon.auth;
 
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
@@ -15,20 +15,20 @@ import java.util.Map;
  * no key matches, and throws ClassCastException on a non-numeric {@code exp}; this class is why
  * none of that reaches a pilot endpoint.
  */
-final class TokenRules {
+public final class TokenRules {
 
   /** What a token must satisfy; times in seconds. */
-  record Policy(String algorithm, long leewaySeconds, long maxLifetimeSeconds, String issuer, String audience) {
+  public record Policy(String algorithm, long leewaySeconds, long maxLifetimeSeconds, String issuer, String audience) {
   }
 
   private final Policy policy;
 
-  TokenRules(Policy policy) {
+  public TokenRules(Policy policy) {
     this.policy = policy;
   }
 
   /** Returns the pilot the token names, or throws a 401 {@link AuthFailure} saying why. */
-  Pilot check(String token, long nowSeconds) {
+  public Pilot check(String token, long nowSeconds) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
       throw new AuthFailure("malformed token");
@@ -113,8 +113,8 @@ final class TokenRules {
   }
 
   /** A token that does not authenticate; always a 401. */
-  static final class AuthFailure extends RuntimeException {
-    AuthFailure(String message) {
+  public static final class AuthFailure extends RuntimeException {
+    public AuthFailure(String message) {
       super(message, null, false, false);
     }
   }

@@ -1,7 +1,7 @@
-package io.chameleon.gateway;
+package io.chameleon.auth;
 
+import io.chameleon.auth.TokenRules.AuthFailure;
 import io.chameleon.bus.Failure;
-import io.chameleon.gateway.TokenRules.AuthFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +65,7 @@ public final class TokenVerifier {
   }
 
   /** The pilot, or a failed future with an {@link AuthFailure} whose message says why. */
-  Future<Pilot> pilot(String token) {
+  public Future<Pilot> pilot(String token) {
     long now = System.currentTimeMillis() / 1000;
     Pilot known = verified.get(token);
     if (known != null && now <= known.expiresAt() + leewaySeconds) {

@@ -1,5 +1,9 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventHash;
+import io.chameleon.broadcast.EventId;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.regex.Matcher;

@@ -1,12 +1,12 @@
-package io.chameleon.gateway;
+package io.chameleon.auth;
 
 import io.chameleon.bus.Role;
 import io.vertx.core.json.JsonObject;
 
 /** The authenticated caller: the token's {@code sub} and {@code role}, and its {@code exp} (epoch s). */
-record Pilot(String id, Role role, long expiresAt) {
+public record Pilot(String id, Role role, long expiresAt) {
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("pilot_id", id).put("role", role.name());
   }
 }

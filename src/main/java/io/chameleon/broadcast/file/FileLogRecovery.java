@@ -1,12 +1,15 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventHash;
+import io.chameleon.broadcast.EventId;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

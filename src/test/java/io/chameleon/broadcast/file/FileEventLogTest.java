@@ -1,13 +1,16 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
-import static io.chameleon.broadcast.LogFiles.assertChained;
-import static io.chameleon.broadcast.LogFiles.drafts;
-import static io.chameleon.broadcast.LogFiles.lines;
+import static io.chameleon.broadcast.file.LogFiles.assertChained;
+import static io.chameleon.broadcast.file.LogFiles.drafts;
+import static io.chameleon.broadcast.file.LogFiles.lines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventDraft;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,8 +1,12 @@
-package io.chameleon.broadcast;
+package io.chameleon.broadcast.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventDraft;
+import io.chameleon.broadcast.EventHash;
+import io.chameleon.broadcast.EventId;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
