@@ -40,8 +40,14 @@ public final class Settings {
     key("auth.audience", Type.STRING, null, s -> true, "a string", "required `aud` claim, when set"),
     key("auth.leeway_seconds", Type.INT, 30, range(0, 60), "0..60", "clock skew allowed on exp/nbf/iat"),
     key("auth.max_lifetime_seconds", Type.INT, 86400, range(1, 31_536_000), "1..31536000", "longest token lifetime accepted (exp - iat)"),
-    key("events.backend", Type.STRING, "file", oneOf("file"), "file", "audit event log backend"),
+    key("events.backend", Type.STRING, "file", oneOf("file", "redis"), "file or redis", "audit event log backend: a JSON Lines file, or a Redis stream"),
     key("events.file", Type.STRING, null, s -> true, "a file path", "JSON Lines event log; default <data.dir>/events.jsonl"),
+    key("events.redis.stream", Type.STRING, "chameleon:events", nonEmpty(), "a Redis key that starts with events.redis.key_prefix", "the Redis stream of the audit events"),
+    key("events.redis.key_prefix", Type.STRING, "chameleon:", nonEmpty(), "a non-empty string, e.g. {chameleon}: for Redis Cluster", "every key Chameleon writes in Redis starts with it"),
+    key("events.redis.max_len", Type.INT, 0, v -> v instanceof Integer i && (i == 0 || i >= 1000), "0 (off) or at least 1000, and at least twice snapshot.every_events", "trim the stream to about this many events (MAXLEN ~); off by default: an audit log is not trimmed unless asked"),
+    key("redis.url", Type.STRING, "redis://127.0.0.1:6379", redisUrl(), "redis://[:password@]host:port[/db] or rediss:// for TLS", "the Redis server of the redis backend"),
+    key("redis.timeout_ms", Type.INT, 2000, range(100, 60_000), "100..60000, below bus.timeout_ms", "longest wait for one Redis command; past it the write fails with 503"),
+    key("snapshot.every_events", Type.INT, 10_000, v -> v instanceof Integer i && (i == 0 || i >= 100), "0 (off) or at least 100", "write a snapshot of the store and the guardian registry every this many events (and at a clean shutdown)"),
     key("metrics.public", Type.BOOL, true, s -> true, "true or false", "false = GET /metrics needs a VIEWER token"),
     key("bus.timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "event-bus request timeout; past it the caller gets 503"),
     key("dashboard.allowed_origin", Type.STRING, null, s -> true, "an origin like https://pilots.example.com", "when set, sockets from any other Origin are refused"),
@@ -100,15 +106,56 @@ public final class Settings {
         value = checkType(key, value);
       }
       if (value != null && !key.check().test(value)) {
-        throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + value);
+        throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(value));
       }
       put(out, key.path(), value);
     }
+    checkTogether(out);
     if (out.getJsonObject("events").getString("file") == null) {
       out.getJsonObject("events").put("file",
         Path.of(out.getJsonObject("data").getString("dir"), "events.jsonl").toString());
     }
     return out;
+  }
+
+  /** Rules between keys; each message names the key to change. */
+  private static void checkTogether(JsonObject config) {
+    JsonObject redis = config.getJsonObject("events").getJsonObject("redis");
+    String prefix = redis.getString("key_prefix");
+    if (!redis.getString("stream").startsWith(prefix)) {
+      throw new ConfigException("events.redis.stream: must start with events.redis.key_prefix ('"
+        + prefix + "'), got " + redis.getString("stream"));
+    }
+    int maxLen = redis.getInteger("max_len");
+    int every = config.getJsonObject("snapshot").getInteger("every_events");
+    if (maxLen > 0 && (every == 0 || maxLen < 2L * every)) {
+      throw new ConfigException("events.redis.max_len: trimming needs snapshots (snapshot.every_events > 0)"
+        + " and at least twice snapshot.every_events, so a start never needs a trimmed event; got "
+        + maxLen + " with snapshot.every_events " + every);
+    }
+    if (config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
+      throw new ConfigException("redis.timeout_ms: must be below bus.timeout_ms ("
+        + config.getJsonObject("bus").getInteger("timeout_ms") + "), so a stalled Redis is a 503 before the caller gives up");
+    }
+  }
+
+  /** A value as an error message may show it: never a password inside a URL. */
+  static Object shown(Object value) {
+    return value instanceof String text ? text.replaceAll("//([^/@]*):[^/@]*@", "//$1:***@") : value;
+  }
+
+  private static Predicate<Object> redisUrl() {
+    return v -> {
+      if (!(v instanceof String s) || !(s.startsWith("redis://") || s.startsWith("rediss://"))) {
+        return false;
+      }
+      try {
+        java.net.URI uri = new java.net.URI(s);
+        return uri.getHost() != null && !uri.getHost().isBlank();
+      } catch (java.net.URISyntaxException e) {
+        return false;
+      }
+    };
   }
 
   private static Object parseEnv(Key key, String raw) {
@@ -124,7 +171,7 @@ public final class Settings {
         }
       };
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + raw + "'");
+      throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + shown(raw) + "'");
     }
   }
 
@@ -138,7 +185,7 @@ public final class Settings {
       case BOOL -> value instanceof Boolean;
     };
     if (!ok) {
-      throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + value);
+      throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(value));
     }
     return value instanceof Long l ? Integer.valueOf(l.intValue()) : value;
   }

@@ -4,6 +4,7 @@ import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The audit stream's storage port (SPEC §6). Every backend keeps the same contract: ids strictly
@@ -82,6 +83,14 @@ public interface EventLog {
    * covers the log up to an event finds out whether the log still holds that event.
    */
   Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types);
+
+  /**
+   * Where the log reports events it finds in its backend that no append of this process was
+   * answered with — a write whose reply was lost (a timeout, a cut connection) and that landed after
+   * all — so they are published like any other. A file has one writer and never calls it.
+   */
+  default void onDiscovered(Consumer<List<Event>> handler) {
+  }
 
   /** Walks the whole chain from the oldest kept event. */
   Future<ChainReport> verify();
