@@ -133,7 +133,8 @@ public final class Settings {
         + " and at least twice snapshot.every_events, so a start never needs a trimmed event; got "
         + maxLen + " with snapshot.every_events " + every);
     }
-    if (config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
+    boolean redisBackend = "redis".equals(config.getJsonObject("events").getString("backend"));
+    if (redisBackend && config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
       throw new ConfigException("redis.timeout_ms: must be below bus.timeout_ms ("
         + config.getJsonObject("bus").getInteger("timeout_ms") + "), so a stalled Redis is a 503 before the caller gives up");
     }

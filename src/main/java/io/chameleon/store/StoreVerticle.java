@@ -4,19 +4,16 @@ import static io.chameleon.store.Canonical.obj;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
-import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
+import io.chameleon.snapshot.Snapshotter;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
 import io.chameleon.store.Decision.Rejected;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -33,18 +30,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The store actor: UOWs, pilot actions and intervention requests (SPEC §3, §5). A write takes the
  * lock keys of what it touches, decides with the {@link Decider} (an advance first asks the
- * guardian evaluator, inside the lock), appends the decided events in one {@code events.append},
- * and only once the log has them applies them to the {@link StoreState} and replies. On start the
- * state is rebuilt from the log before any consumer is registered. One instance per node.
+ * guardian evaluator, inside the lock) and commits the decided events through its
+ * {@link StoreJournal}, which appends them (fenced on the state's tip) and applies them to the
+ * {@link StoreState} once the log has them; then it replies. On start the journal rebuilds the
+ * state (the newest snapshot, then the events after it); until it has, every request is a 503, and
+ * while the log is unavailable the store keeps trying, so a node starts before its Redis does.
+ * One instance per node.
  *
  * <p>Deadlines: a caller waits {@code bus.timeout_ms} for the answer, so every write must be
  * answered, or certainly have changed nothing, before that. A write gets four fifths of it from
  * its arrival to start its append (waiting for its keys, asking the guardians): past that it
  * fails with 503 and nothing changed, and the event log refuses an append it could not start in
- * time. Once the append has started, the store waits for its outcome (holding the keys, so nothing
- * decides on a state that may be behind the log) and applies what was written. If no outcome comes
- * at all (in six times {@code bus.timeout_ms}), the store cannot know what the log holds: it
- * refuses every write (503, and /health says DOWN) until it is restarted and rebuilt from the log.
+ * time. Once the append has started, its outcome is awaited one more bus timeout, keys held; a
+ * write whose outcome stays unknown is found by the journal when it next reads the log, so the
+ * state follows the log either way (see {@link LogJournal}).
  *
  * <p>Config: {@code bus.timeout_ms} (default 5000), {@code store.sweep_ms} (default 1000), how
  * often requests past {@code expires_at} are expired.
@@ -52,24 +51,25 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
 
   static final int MAX_EXPIRE_PER_SWEEP = 200;
-  /** How long past its deadline a started append may take (in bus timeouts) before its outcome is unknown. */
-  static final int APPEND_OUTCOME_WAIT_TIMEOUTS = 6;
+  /** Longest pause between two attempts to load the state while the log is unavailable. */
+  static final long MAX_LOAD_BACKOFF_MS = 2000;
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private final Clock clock;
   private final Decider decider;
-  private final StoreState state = new StoreState();
+  private StoreState state = new StoreState();
+  private StoreJournal journal;
   private final KeyedLocks locks = new KeyedLocks();
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> expiring = new HashSet<>();
   private BusClient bus;
   private long budgetNanos;
-  private long outcomeWaitMs;
   private long sweeper = -1;
   private boolean sweepingBacklog;
-  /** Set when an append's outcome never came: the state may be behind the log. */
-  private String unknownOutcome;
+  private boolean loaded;
+  /** Why the state is not loaded yet (the log unavailable, …), while it is not. */
+  private String loading = "loading the state from the event log";
 
   /** A success: {@code {status, data}}. */
   record Reply(int status, Map<String, Object> data) {
@@ -93,12 +93,10 @@ public final class StoreVerticle extends VerticleBase {
     long timeoutMs = config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L);
     bus = new BusClient(vertx, timeoutMs);
     budgetNanos = (timeoutMs - Math.max(100, timeoutMs / 5)) * 1_000_000L;
-    outcomeWaitMs = APPEND_OUTCOME_WAIT_TIMEOUTS * timeoutMs;
     long sweepMillis = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
-    return EventReplay.replay(bus, StoreEvents.REPLAYED, event -> state.apply(logged(event)))
-      .recover(err -> Future.failedFuture(new IllegalStateException(
-        "cannot rebuild the store from the event log: " + err.getMessage(), err)))
-      .compose(replayed -> Future.all(List.of(
+    journal = new LogJournal(vertx, bus, timeoutMs,
+      Snapshotter.off(StoreSnapshotCodec.PART, new StoreSnapshotCodec()));
+    return Future.all(List.of(
         write(Addresses.STORE_UOW_REGISTER, Role.OPERATOR, Commands::register),
         read(Addresses.STORE_UOW_GET, this::getUow),
         read(Addresses.STORE_UOW_LIST, this::listUows),
@@ -118,12 +116,38 @@ public final class StoreVerticle extends VerticleBase {
         write(Addresses.STORE_INTERVENTION_CLAIM, Role.OPERATOR, Commands::claim),
         write(Addresses.STORE_INTERVENTION_APPROVE, Role.OPERATOR, Commands::approve),
         write(Addresses.STORE_INTERVENTION_REJECT, Role.OPERATOR, Commands::reject),
-        consume(Addresses.STORE_STATUS, this::status))))
-      .onSuccess(ready -> {
-        sweeper = vertx.setPeriodic(sweepMillis, tick -> sweep());
-        LOG.info("[uows: {}, requests: {}, last_event: {}] store ready", state.uowCount(),
-          state.requestCount(), state.lastEventId());
-      });
+        consume(Addresses.STORE_STATUS, this::status)))
+      .compose(registered -> load(100))
+      .onSuccess(ready -> sweeper = vertx.setPeriodic(sweepMillis, tick -> sweep()));
+  }
+
+  /**
+   * Loads the state through the journal. While the log is unavailable (503) the start goes on and
+   * the load is tried again, backing off up to {@link #MAX_LOAD_BACKOFF_MS}; any other failure (a
+   * log that cannot be rebuilt from) fails the start.
+   */
+  private Future<Void> load(long backoffMs) {
+    return journal.load().transform(done -> {
+      if (done.succeeded()) {
+        state = done.result();
+        loaded = true;
+        loading = null;
+        LOG.info("[uows: {}, requests: {}, tip: {}] store ready", state.uowCount(),
+          state.requestCount(), journal.tip().id());
+        return Future.succeededFuture();
+      }
+      if (done.cause() instanceof Failure failure && failure.status() == 503) {
+        if (!failure.getMessage().equals(loading)) {
+          LOG.warn("[retry_ms: {}] store not loaded, the event log is unavailable: {}", backoffMs,
+            failure.getMessage());
+        }
+        loading = failure.getMessage();
+        vertx.setTimer(backoffMs, t -> load(Math.min(backoffMs * 2, MAX_LOAD_BACKOFF_MS)));
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(new IllegalStateException(
+        "cannot rebuild the store from the event log: " + done.cause().getMessage(), done.cause()));
+    });
   }
 
   @Override
@@ -131,7 +155,11 @@ public final class StoreVerticle extends VerticleBase {
     if (sweeper >= 0) {
       vertx.cancelTimer(sweeper);
     }
-    return Future.succeededFuture();
+    return loaded ? journal.close() : Future.succeededFuture();
+  }
+
+  private Failure notLoaded() {
+    return Failure.unavailable("store unavailable: " + loading);
   }
 
   private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
@@ -140,6 +168,10 @@ public final class StoreVerticle extends VerticleBase {
 
   private Future<Void> write(String address, Role role, Function<StoreRequest, Submission> parser) {
     return consume(address, message -> {
+      if (!loaded) {
+        BusClient.fail(message, notLoaded());
+        return;
+      }
       Submission submission;
       try {
         submission = parser.apply(StoreRequest.read(BusMaps.plainObject(message.body()), role));
@@ -159,6 +191,10 @@ public final class StoreVerticle extends VerticleBase {
 
   private Future<Void> read(String address, Function<StoreRequest, Map<String, Object>> query) {
     return consume(address, message -> {
+      if (!loaded) {
+        BusClient.fail(message, notLoaded());
+        return;
+      }
       try {
         Map<String, Object> data = query.apply(
           StoreRequest.read(BusMaps.plainObject(message.body()), Role.VIEWER));
@@ -169,20 +205,10 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  // ---- start-up: rebuild from the log
-
-  private static LoggedEvent logged(JsonObject event) {
-    return new LoggedEvent(event.getString("id"), event.getString("timestamp"),
-      event.getString("event_type"), BusMaps.plainObject(event.getJsonObject("payload")));
-  }
-
   // ---- writes
 
   /** Queues a command behind the holders of its keys; a duplicate idempotency key in flight → 409. */
   Future<Reply> submit(Submission submission) {
-    if (unknownOutcome != null) {
-      return Future.failedFuture(Failure.unavailable("store unavailable: " + unknownOutcome));
-    }
     long deadline = System.nanoTime() + budgetNanos;
     String scope = submission.idempotency() == null ? null : submission.idempotency().scope();
     if (scope != null && !inFlight.add(scope)) {
@@ -199,16 +225,9 @@ public final class StoreVerticle extends VerticleBase {
     return (deadline - System.nanoTime()) / 1_000_000L;
   }
 
-  private static Failure tooLate() {
-    return Failure.unavailable("store busy: the command could not be done in time; nothing was changed");
-  }
-
   private Future<Reply> execute(Submission submission, long deadline) {
-    if (unknownOutcome != null) {
-      return Future.failedFuture(Failure.unavailable("store unavailable: " + unknownOutcome));
-    }
     if (remainingMs(deadline) <= 0) {
-      return Future.failedFuture(tooLate());
+      return Future.failedFuture(LogJournal.tooLate());
     }
     Instant now = clock.instant();
     boolean replayedReply = submission.idempotency() != null
@@ -262,7 +281,7 @@ public final class StoreVerticle extends VerticleBase {
       // the UOW for a pilot, instead of refusing every advance
       .put("lenient", true);
     if (remainingMs(deadline) <= 0) {
-      return Future.failedFuture(tooLate());
+      return Future.failedFuture(LogJournal.tooLate());
     }
     return bus.request(Addresses.GUARDIAN_EVALUATE, request, remainingMs(deadline)).map(reply -> {
       List<Map<String, Object>> decisions = new ArrayList<>();
@@ -284,7 +303,7 @@ public final class StoreVerticle extends VerticleBase {
       if (rejected.events().isEmpty()) {
         return Future.failedFuture(failure);
       }
-      return append(rejected.events(), deadline)
+      return journal.commit(rejected.events(), deadline)
         .onFailure(err -> LOG.warn("[status: {}] refusal not recorded: {}", rejected.status(),
           err.getMessage()))
         .transform(recorded -> Future.failedFuture(failure));
@@ -293,40 +312,8 @@ public final class StoreVerticle extends VerticleBase {
     if (accepted.events().isEmpty()) {
       return Future.succeededFuture(new Reply(accepted.status(), accepted.data()));
     }
-    return append(accepted.events(), deadline).map(appended -> {
-      for (int i = 0; i < appended.size(); i++) {
-        state.apply(logged(appended.getJsonObject(i)));
-      }
-      return new Reply(accepted.status(), accepted.data());
-    });
-  }
-
-  /**
-   * Appends the events; the log must start writing them before {@code deadline}. The reply is
-   * awaited well past it: a write once started has an outcome the state must follow.
-   */
-  private Future<JsonArray> append(List<Draft> drafts, long deadline) {
-    long startWithin = remainingMs(deadline);
-    if (startWithin <= 0) {
-      return Future.failedFuture(tooLate());
-    }
-    JsonArray events = new JsonArray();
-    for (Draft draft : drafts) {
-      events.add(new JsonObject().put("event_type", draft.eventType())
-        .put("payload", BusMaps.jsonObject(draft.payload())));
-    }
-    JsonObject body = new JsonObject().put("events", events).put("start_within_ms", startWithin);
-    return vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body,
-        new DeliveryOptions().setSendTimeout(startWithin + outcomeWaitMs))
-      .map(reply -> reply.body().getJsonArray("events", new JsonArray()))
-      .recover(err -> {
-        if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-          unknownOutcome = "an append's outcome is unknown; restart the node to rebuild from the log";
-          LOG.error("[events: {}] no answer from the event log in {} ms: the store may be behind the log;"
-            + " refusing writes until restarted", drafts.size(), startWithin + outcomeWaitMs);
-        }
-        return Future.failedFuture(BusClient.toFailure(Addresses.EVENTS_APPEND, err));
-      });
+    return journal.commit(accepted.events(), deadline)
+      .map(applied -> new Reply(accepted.status(), accepted.data()));
   }
 
   /**
@@ -336,7 +323,7 @@ public final class StoreVerticle extends VerticleBase {
    * the log.
    */
   private void sweep() {
-    if (sweepingBacklog) {
+    if (sweepingBacklog || !loaded) {
       return;
     }
     Instant now = clock.instant();
@@ -423,10 +410,12 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private void status(Message<JsonObject> message) {
-    JsonObject status = new JsonObject().put("status", unknownOutcome == null ? "UP" : "DOWN")
-      .put("uows", state.uowCount()).put("requests", state.requestCount());
-    if (unknownOutcome != null) {
-      status.put("reason", unknownOutcome);
+    String reason = loaded ? journal.unavailableReason() : loading;
+    JsonObject status = new JsonObject().put("status", reason == null ? "UP" : "DOWN")
+      .put("uows", state.uowCount()).put("requests", state.requestCount())
+      .put("tip", journal.tip().id());
+    if (reason != null) {
+      status.put("reason", reason);
     }
     message.reply(status);
   }

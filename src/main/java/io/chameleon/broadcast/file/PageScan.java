@@ -49,6 +49,7 @@ final class PageScan {
     LineReader lines = new LineReader(reader, start, end);
     List<Event> events = new ArrayList<>();
     EventId scannedTo = after;
+    String scannedToHash = anchorHash;
     int examined = 0;
     if (anchorHash != null) {
       String line = lines.next();
@@ -68,6 +69,7 @@ final class PageScan {
         continue;
       }
       scannedTo = id;
+      scannedToHash = event.hash();
       examined++;
       if (types.isEmpty() || types.contains(event.eventType())) {
         events.add(event);
@@ -76,6 +78,6 @@ final class PageScan {
         break;
       }
     }
-    return new EventPage(events, scannedTo.toString(), lines.consumed() < end);
+    return new EventPage(events, scannedTo.toString(), lines.consumed() < end, scannedToHash);
   }
 }
