@@ -1,13 +1,16 @@
 package io.chameleon.guardian;
 
+import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The guardian evaluator actor: evaluates guardians against a UOW's flat view and keeps the
  * registry of named guardians. A registry change is appended to the event log first and applied
- * only once the log has it; on start the registry is rebuilt from those events before any
- * consumer is ready. Registry changes run one after another, so a check and its commit see the
- * same registry.
+ * only once the log has it; on start the registry is rebuilt from the newest snapshot and the
+ * events after it (until then every request is a 503, and while the log is unavailable the load is
+ * tried again). Registry changes run one after another, so a check and its commit see the same
+ * registry. Every instance follows every appended event; one instance per node writes the
+ * registry's snapshots.
  *
  * <p>Config: {@code bus.timeout_ms} (default 5000), the send timeout towards the event log.
  */
@@ -34,11 +41,24 @@ public final class GuardianVerticle extends VerticleBase {
   static final String REGISTERED = "guardian_registered";
   static final String REMOVED = "guardian_removed";
   static final long FOLLOW_WAIT_MS = 1000;
+  static final long MAX_LOAD_BACKOFF_MS = 2000;
+  /** Node-local map naming the one instance that writes the registry's snapshots. */
+  static final String INSTANCES_MAP = "chameleon.guardian.instances";
 
   private static final Logger LOG = LoggerFactory.getLogger(GuardianVerticle.class);
 
   private final Clock clock;
-  private final GuardianRegistry registry = new GuardianRegistry();
+  private final Function<Vertx, Snapshotter<GuardianRegistry>> snapshots;
+  private final String instanceId = UUID.randomUUID().toString();
+  private GuardianRegistry registry = new GuardianRegistry();
+  private Snapshotter<GuardianRegistry> snapshotter;
+  private boolean snapshotWriter;
+  private boolean loaded;
+  private String loading = "loading the guardian registry from the event log";
+  /** Events followed while loading: applied (again, harmlessly) once the load is done. */
+  private final List<JsonObject> followedWhileLoading = new ArrayList<>();
+  /** The newest event this instance has applied, or read past, with its hash. */
+  private Tip tip = Tip.EMPTY;
   private BusClient bus;
   private long changeBudgetMs;
   /** The id of the newest published event this instance has followed. */
@@ -51,9 +71,15 @@ public final class GuardianVerticle extends VerticleBase {
     this(Clock.systemUTC());
   }
 
-  /** With the clock every evaluation reads {@code now} from, once. */
+  /** With the clock every evaluation reads {@code now} from, once; no snapshots. */
   public GuardianVerticle(Clock clock) {
+    this(clock, v -> Snapshotter.off(GuardianSnapshotCodec.PART, new GuardianSnapshotCodec()));
+  }
+
+  /** With the clock, and where (if anywhere) the registry's snapshots go. */
+  public GuardianVerticle(Clock clock, Function<Vertx, Snapshotter<GuardianRegistry>> snapshots) {
     this.clock = clock;
+    this.snapshots = snapshots;
   }
 
   @Override
@@ -62,34 +88,97 @@ public final class GuardianVerticle extends VerticleBase {
     bus = new BusClient(vertx, timeoutMs);
     // a change must start its append while its caller still waits (see events.append start_within_ms)
     changeBudgetMs = timeoutMs - Math.max(100, timeoutMs / 5);
+    snapshotter = snapshots.apply(vertx);
+    snapshotWriter = vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP)
+      .putIfAbsent("snapshot_writer", instanceId) == null;
     // Every instance, on every node, follows the registry changes any of them makes. Subscribed
-    // before the replay, so nothing appended meanwhile is missed; applying an event twice is harmless.
+    // before the load, so nothing appended meanwhile is missed; applying an event twice is harmless.
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
-      .compose(subscribed -> EventReplay.replay(bus, List.of(REGISTERED, REMOVED), this::replay))
-      .recover(err -> Future.failedFuture(new IllegalStateException(
-        "cannot rebuild the guardian registry from the event log: " + err.getMessage(), err)))
-      .compose(replayed -> Future.all(List.of(
+      .compose(subscribed -> Future.all(List.of(
         consume(Addresses.GUARDIAN_EVALUATE, this::evaluate),
         consume(Addresses.GUARDIAN_PUT, this::put),
         consume(Addresses.GUARDIAN_GET, this::get),
         consume(Addresses.GUARDIAN_LIST, this::list),
         consume(Addresses.GUARDIAN_REMOVE, this::remove),
-        consume(Addresses.GUARDIAN_STATUS, this::status))))
-      .onSuccess(ready -> LOG.info("[guardians: {}] guardian evaluator ready", registry.size()));
+        vertx.eventBus().<JsonObject>consumer(Addresses.GUARDIAN_STATUS, this::status).completion())))
+      .compose(registered -> load(100));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP).remove("snapshot_writer", instanceId);
+    return loaded && snapshotWriter ? snapshotter.close(registry, tip) : Future.succeededFuture();
+  }
+
+  /**
+   * Rebuilds the registry: the newest snapshot, then the registry events after it. While the log
+   * is unavailable (503) the start goes on and the load is tried again, backing off; any other
+   * failure fails the start.
+   */
+  private Future<Void> load(long backoffMs) {
+    return snapshotter.restoreNewest(bus)
+      .compose(start -> {
+        registry = start.state();
+        return EventReplay.replay(bus, start.covers(), List.of(REGISTERED, REMOVED), this::replay);
+      })
+      .transform(done -> {
+        if (done.succeeded()) {
+          tip = done.result();
+          loaded = true;
+          loading = null;
+          followedWhileLoading.forEach(this::follow);
+          followedWhileLoading.clear();
+          LOG.info("[guardians: {}, tip: {}] guardian evaluator ready", registry.size(), tip.id());
+          return Future.succeededFuture();
+        }
+        if (done.cause() instanceof Failure failure && failure.status() == 503) {
+          if (!failure.getMessage().equals(loading)) {
+            LOG.warn("[retry_ms: {}] guardian registry not loaded, the event log is unavailable: {}",
+              backoffMs, failure.getMessage());
+          }
+          loading = failure.getMessage();
+          vertx.setTimer(backoffMs, t -> load(Math.min(backoffMs * 2, MAX_LOAD_BACKOFF_MS)));
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture(new IllegalStateException(
+          "cannot rebuild the guardian registry from the event log: " + done.cause().getMessage(),
+          done.cause()));
+      });
   }
 
   private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, handler).completion();
+    return vertx.eventBus().<JsonObject>consumer(address, message -> {
+      if (loaded) {
+        handler.handle(message);
+      } else {
+        message.fail(503, "guardian evaluator unavailable: " + loading);
+      }
+    }).completion();
   }
 
   // ---- start-up: rebuild the registry from the log
 
   private void follow(Message<JsonObject> published) {
-    String type = published.body().getString("event_type");
-    if (REGISTERED.equals(type) || REMOVED.equals(type)) {
-      replay(published.body());
+    follow(published.body());
+  }
+
+  private void follow(JsonObject event) {
+    if (!loaded) {
+      followedWhileLoading.add(event);
+      return;
     }
-    String id = published.body().getString("id");
+    String type = event.getString("event_type");
+    if (REGISTERED.equals(type) || REMOVED.equals(type)) {
+      replay(event);
+    }
+    String id = event.getString("id");
+    String hash = event.getString("hash");
+    if (id != null && hash != null && compareIds(id, tip.id()) > 0) {
+      tip = new Tip(id, hash);
+      if (snapshotWriter) {
+        snapshotter.applied(registry, tip, 1);
+      }
+    }
     if (id != null) {
       lastFollowed = id;
       // answer the changes waiting for this event: every instance has it by now
@@ -233,7 +322,12 @@ public final class GuardianVerticle extends VerticleBase {
   }
 
   private void status(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("status", "UP").put("guardians", registry.size()));
+    JsonObject status = new JsonObject().put("status", loaded ? "UP" : "DOWN")
+      .put("guardians", registry.size()).put("tip", tip.id());
+    if (!loaded) {
+      status.put("reason", loading);
+    }
+    message.reply(status);
   }
 
   // ---- helpers
