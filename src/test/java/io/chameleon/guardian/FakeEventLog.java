@@ -1,5 +1,6 @@
 package io.chameleon.guardian;
 
+import io.chameleon.broadcast.EventHash;
 import io.chameleon.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,9 +35,13 @@ final class FakeEventLog extends VerticleBase {
     }
     JsonArray appended = new JsonArray();
     for (Object item : message.body().getJsonArray("events")) {
+      String prevHash = events.isEmpty() ? EventHash.GENESIS : events.get(events.size() - 1).getString("hash");
       JsonObject event = ((JsonObject) item).copy()
         .put("id", (events.size() + 1) + "-0")
-        .put("timestamp", "2026-11-25T12:00:00.000Z");
+        .put("timestamp", "2026-11-25T12:00:00.000Z")
+        .put("prev_hash", prevHash);
+      event.put("hash", EventHash.of(prevHash, event.getString("timestamp"), event.getString("event_type"),
+        event.getJsonObject("payload")));
       events.add(event);
       appended.add(event);
     }
