@@ -1,9 +1,12 @@
 package io.chameleon.broadcast;
 
 import io.chameleon.broadcast.file.FileEventLog;
+import io.chameleon.broadcast.redis.RedisEventLog;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.redis.RedisClients;
+import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -19,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit stream's actor (SPEC §6): owns the {@link EventLog}, answers {@code events.append},
  * {@code events.read}, {@code events.verify} and {@code events.status}, and publishes every durably
- * appended event on {@code events.appended}, in order. Config:
- * {@code {events: {backend: "file", file: "<path>"}}}.
+ * appended event on {@code events.appended}, in order — also the events the log finds in its
+ * backend that no reply carried (a write whose reply was lost, and that landed). Config:
+ * {@code {events: {backend: "file", file: "<path>"}}} or {@code {events: {backend: "redis", redis:
+ * {stream, key_prefix, max_len}}, redis: {url, timeout_ms}}}.
  */
 public final class BroadcasterVerticle extends VerticleBase {
 
@@ -29,6 +34,7 @@ public final class BroadcasterVerticle extends VerticleBase {
   private final UnaryOperator<EventLog> around;
   private EventLog log;
   private EventMetrics metrics;
+  private RedisClients redis;
 
   public BroadcasterVerticle() {
     this(UnaryOperator.identity());
@@ -41,12 +47,14 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    metrics = EventMetrics.fromDefaultRegistry();
     try {
       log = around.apply(createLog(config().getJsonObject("events", new JsonObject())));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    metrics = EventMetrics.fromDefaultRegistry();
+    log.onDiscovered(events -> events.forEach(event ->
+      vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson())));
     EventBus bus = vertx.eventBus();
     return log.open().compose(opened -> Future.all(
       bus.<JsonObject>consumer(Addresses.EVENTS_APPEND, this::onAppend).completion(),
@@ -59,14 +67,22 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return log == null ? Future.succeededFuture() : log.close();
+    Future<Void> closed = log == null ? Future.succeededFuture() : log.close();
+    return redis == null ? closed : closed.eventually(() -> redis.close());
   }
 
   private EventLog createLog(JsonObject config) {
     String backend = config.getString("backend", "file");
+    if ("redis".equals(backend)) {
+      JsonObject stream = config.getJsonObject("redis", new JsonObject());
+      RedisKeys keys = new RedisKeys(stream.getString("key_prefix", "chameleon:"),
+        stream.getString("stream", "chameleon:events"));
+      redis = RedisClients.create(vertx, config().getJsonObject("redis", new JsonObject()));
+      return new RedisEventLog(vertx, redis, keys, stream.getInteger("max_len", 0), metrics);
+    }
     if (!"file".equals(backend)) {
       throw new IllegalArgumentException("events.backend: unknown backend '" + backend
-        + "' (known: file)");
+        + "' (known: file, redis)");
     }
     String file = config.getString("file");
     if (file == null || file.isBlank()) {
@@ -129,13 +145,18 @@ public final class BroadcasterVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<JsonObject> message) {
-    message.reply(new JsonObject()
+    boolean up = log.available();
+    JsonObject status = new JsonObject()
       .put("backend", log.backend())
-      .put("status", log.available() ? "UP" : "DOWN")
+      .put("status", up ? "UP" : "DOWN")
       .put("events_emitted", log.eventsEmitted())
       .put("bytes_written", log.bytesWritten())
       .put("errors", log.errors())
       .put("last_id", log.lastId())
-      .put("last_hash", log.tip().hash()));
+      .put("last_hash", log.tip().hash());
+    if (!up) {
+      status.put("reason", log.unavailableReason());
+    }
+    message.reply(status);
   }
 }

@@ -3,10 +3,17 @@ package io.chameleon.broadcast;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The result of walking the hash chain: whether it holds, how many events were examined, and the
- * id of the first event that breaks it ({@code null} when the chain holds).
+ * The result of walking the hash chain: whether it holds, how many events were examined, the id of
+ * the first event that breaks it ({@code null} when the chain holds), and where the walk started
+ * when it could not start at the genesis ({@code anchoredAt}: the oldest kept event of a trimmed
+ * log, whose {@code prev_hash} names an event no longer kept; {@code null} for a walk from the
+ * genesis).
  */
-public record ChainReport(boolean ok, long checked, String firstBadId) {
+public record ChainReport(boolean ok, long checked, String firstBadId, String anchoredAt) {
+
+  public ChainReport(boolean ok, long checked, String firstBadId) {
+    this(ok, checked, firstBadId, null);
+  }
 
   public static ChainReport good(long checked) {
     return new ChainReport(true, checked, null);
@@ -16,7 +23,13 @@ public record ChainReport(boolean ok, long checked, String firstBadId) {
     return new ChainReport(false, checked, firstBadId);
   }
 
+  /** This report for a walk that started at the kept event {@code id} instead of the genesis. */
+  public ChainReport anchoredAt(String id) {
+    return new ChainReport(ok, checked, firstBadId, id);
+  }
+
   public JsonObject toJson() {
-    return new JsonObject().put("ok", ok).put("checked", checked).put("first_bad_id", firstBadId);
+    return new JsonObject().put("ok", ok).put("checked", checked).put("first_bad_id", firstBadId)
+      .put("anchored_at", anchoredAt);
   }
 }

@@ -103,6 +103,14 @@ public interface EventLog {
   /** Whether the backend is open and its last write succeeded. */
   boolean available();
 
+  /**
+   * Why the log is not {@link #available()}, in words for an operator (e.g. "Redis at
+   * 127.0.0.1:6379 is unreachable: Connection refused"); {@code null} when it is available.
+   */
+  default String unavailableReason() {
+    return available() ? null : backend() + " event log unavailable";
+  }
+
   /** The id of the newest event, {@code 0-0} for an empty log. */
   default String lastId() {
     return tip().id();

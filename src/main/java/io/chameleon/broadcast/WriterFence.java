@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class WriterFence {
 
-  static final int MAX_TRACKED = 1024;
+  public static final int MAX_TRACKED = 1024;
 
   /** id → hash of the fence event and of every event after it, in log order. */
   private final LinkedHashMap<String, String> admissible = new LinkedHashMap<>();
@@ -28,6 +28,17 @@ public final class WriterFence {
   }
 
   private WriterFence() {
+  }
+
+  /**
+   * A fence rebuilt from a log read back: at {@code fence} (the newest event a fenced call wrote, or
+   * {@link Tip#EMPTY} when none did), followed by the plain events written after it, oldest first.
+   * Past {@link #MAX_TRACKED} the oldest are forgotten, as while appending.
+   */
+  public static WriterFence of(Tip fence, List<Event> after) {
+    WriterFence rebuilt = new WriterFence(fence);
+    rebuilt.appended(after, false);
+    return rebuilt;
   }
 
   public WriterFence copy() {

@@ -282,7 +282,7 @@ public final class FileEventLog implements EventLog {
       }
       int start = view.firstAfter(after);
       if (start >= view.size() && anchorOffset < 0) {
-        return Future.succeededFuture(new EventPage(List.of(), after.toString(), false));
+        return Future.succeededFuture(new EventPage(List.of(), after.toString(), false, afterHash));
       }
       long from = anchorOffset >= 0 ? anchorOffset : view.offset(start);
       PageScan scan = new PageScan(reader, from, size, after, anchorOffset >= 0 ? afterHash : null,
@@ -340,6 +340,17 @@ public final class FileEventLog implements EventLog {
   @Override
   public boolean available() {
     return open && healthy && !damaged;
+  }
+
+  @Override
+  public String unavailableReason() {
+    if (!open) {
+      return "the event log " + path + " is not open";
+    }
+    if (damaged) {
+      return "a failed write to " + path + " could not be undone, or the file changed; restart the node";
+    }
+    return healthy ? null : "the last write to " + path + " failed; nothing of it was kept";
   }
 
   @Override

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The JSON Lines event log: durability, restarts, repair, faults and group commit. */
+/** The JSON Lines event log beyond the contract: what is in the file, tampering, repair, faults. */
 @ExtendWith(VertxExtension.class)
 class FileEventLogTest {
 
@@ -47,28 +47,6 @@ class FileEventLogTest {
   private Future<List<Event>> session(Vertx vertx, Path file, List<EventDraft> drafts) {
     return opened(vertx, file).compose(log -> log.append(drafts)
       .compose(events -> log.close().map(v -> events)));
-  }
-
-  /** Verifies that ids keep increasing and the chain continues after a close and reopen. */
-  @Test
-  void idsAndChainContinueAcrossRestarts(Vertx vertx, VertxTestContext ctx) {
-    Path file = dir.resolve("events.jsonl");
-    session(vertx, file, drafts("a", 0, 3))
-      .compose(first -> opened(vertx, file).compose(log -> log.append(drafts("b", 3, 3))
-        .compose(second -> log.verify().map(report -> {
-          ctx.verify(() -> {
-            assertTrue(second.get(0).eventId().isAfter(first.get(2).eventId()));
-            assertEquals(first.get(2).hash(), second.get(0).prevHash());
-            assertEquals(ChainReport.good(6), report);
-            assertEquals(second.get(2).id(), log.lastId());
-          });
-          return log;
-        }))))
-      .compose(FileEventLog::close)
-      .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-        assertChained(file, 6);
-        ctx.completeNow();
-      })));
   }
 
   /** Verifies that when an append completes, its lines are already in the file. */
@@ -287,30 +265,6 @@ class FileEventLogTest {
     })).onComplete(ctx.succeeding(v -> ctx.completeNow()));
   }
 
-  /** Verifies that three close/reopen cycles while appending keep every line exactly once. */
-  @Test
-  void neverOverwrites(Vertx vertx, VertxTestContext ctx) {
-    Path file = dir.resolve("nested/dir/events.jsonl");
-    Future<Void> cycles = Future.succeededFuture();
-    for (int cycle = 0; cycle < 3; cycle++) {
-      int from = cycle * 10;
-      cycles = cycles.compose(v -> opened(vertx, file).compose(log -> {
-        List<Future<List<Event>>> appends = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-          appends.add(log.append(drafts("cycle", from + i, 1)));
-        }
-        return Future.all(appends).compose(all -> log.close());
-      }));
-    }
-    cycles.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      assertChained(file, 30);
-      Set<Integer> numbers = new HashSet<>();
-      LogFiles.events(file).forEach(e -> numbers.add(e.payload().getInteger("n")));
-      assertEquals(30, numbers.size());
-      ctx.completeNow();
-    })));
-  }
-
   /** Verifies that a full disk fails the append with 503, counts an error and changes nothing. */
   @Test
   void diskFullFailsWith503(Vertx vertx, VertxTestContext ctx) {
@@ -345,71 +299,27 @@ class FileEventLogTest {
     })));
   }
 
-  /** Verifies that appends before open fail with 503 instead of writing anywhere. */
+  /**
+   * Verifies that after 1000 concurrent appends the file holds exactly the acknowledged lines, as
+   * one chain, and bytes_written is its size.
+   */
   @Test
-  void appendBeforeOpenIsUnavailable(Vertx vertx, VertxTestContext ctx) {
-    new FileEventLog(vertx, dir.resolve("events.jsonl")).append(drafts("x", 0, 1))
-      .onComplete(ctx.failing(err -> ctx.verify(() -> {
-        assertEquals(503, ((Failure) err).status());
-        assertFalse(Files.exists(dir.resolve("events.jsonl")));
-        ctx.completeNow();
-      })));
-  }
-
-  /** Verifies that 1000 concurrent appends are all acknowledged, in order, as one intact chain. */
-  @Test
-  void groupCommitsConcurrentAppends(Vertx vertx, VertxTestContext ctx) {
+  void groupCommittedLinesAreTheFile(Vertx vertx, VertxTestContext ctx) {
     Path file = dir.resolve("events.jsonl");
     int calls = 1000;
     opened(vertx, file).compose(log -> {
-      long started = System.nanoTime();
       List<Future<List<Event>>> appends = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         appends.add(log.append(drafts("load", i, 1)));
       }
       return Future.all(appends).compose(all -> {
-        long micros = (System.nanoTime() - started) / 1000;
-        LOG.info("[appends: {}, micros: {}, per_second: {}] group commit", calls, micros,
-          calls * 1_000_000L / Math.max(1, micros));
-        ctx.verify(() -> {
-          for (int i = 1; i < calls; i++) {
-            Event previous = appends.get(i - 1).result().get(0);
-            Event current = appends.get(i).result().get(0);
-            assertTrue(current.eventId().isAfter(previous.eventId()));
-            assertEquals(i, current.payload().getInteger("n"));
-          }
-          assertEquals(calls, log.eventsEmitted());
-          assertEquals(Files.size(file), log.bytesWritten());
-        });
-        return log.verify().compose(report -> log.close().map(report));
+        ctx.verify(() -> assertEquals(Files.size(file), log.bytesWritten()));
+        return log.close();
       });
-    }).onComplete(ctx.succeeding(report -> ctx.verify(() -> {
-      assertEquals(ChainReport.good(calls), report);
+    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
       assertChained(file, calls);
       ctx.completeNow();
     })));
   }
 
-  /** Verifies that the drafts of one call get consecutive ids even when calls interleave. */
-  @Test
-  void oneCallsEventsStayTogether(Vertx vertx, VertxTestContext ctx) {
-    Path file = dir.resolve("events.jsonl");
-    opened(vertx, file).compose(log -> {
-      List<Future<List<Event>>> appends = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        appends.add(log.append(drafts("call" + i, 0, 3)));
-      }
-      return Future.all(appends).compose(v -> log.close());
-    }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      List<Event> events = LogFiles.events(file);
-      for (int i = 0; i < 150; i += 3) {
-        String type = events.get(i).eventType();
-        assertEquals(type, events.get(i + 1).eventType());
-        assertEquals(type, events.get(i + 2).eventType());
-        assertEquals(List.of(0, 1, 2), List.of(events.get(i).payload().getInteger("n"),
-          events.get(i + 1).payload().getInteger("n"), events.get(i + 2).payload().getInteger("n")));
-      }
-      ctx.completeNow();
-    })));
-  }
 }

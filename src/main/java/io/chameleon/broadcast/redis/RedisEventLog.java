@@ -1,0 +1,707 @@
+package io.chameleon.broadcast.redis;
+
+import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventDraft;
+import io.chameleon.broadcast.EventId;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.broadcast.EventMetrics;
+import io.chameleon.broadcast.EventPage;
+import io.chameleon.broadcast.Tip;
+import io.chameleon.broadcast.WriterFence;
+import io.chameleon.bus.Failure;
+import io.chameleon.redis.RedisClients;
+import io.chameleon.redis.RedisKeys;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log on a Redis stream (docs/REDIS.md). One writer loop on the log's context: it
+ * group-commits the queued append calls into batches, and each batch is one call of the
+ * compare-and-append script, which lands only if the stream's stored tip is still the one the batch
+ * was chained on — so two writers can never fork the chain. Whenever the cached tip cannot be
+ * trusted (a batch refused, a reply lost to a timeout or a cut connection, Redis back after an
+ * outage) the loop reloads it from Redis before the next batch and reports the events it finds
+ * that no reply of this process carried ({@link #onDiscovered}). While Redis does not answer, calls
+ * fail at once with a 503 and a background probe, backing off from 100 ms to 2 s, notices when it
+ * is back. All state is touched only on the context that created the log.
+ */
+public final class RedisEventLog implements EventLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
+
+  /** Events per script call, at most (whole calls; a bigger call goes alone): bounds one script's time in Redis. */
+  static final int BATCH_EVENTS = 1000;
+  static final long PROBE_FIRST_MS = 100;
+  static final long PROBE_MAX_MS = 2000;
+  /** Probes waiting for an answer at most: a stalled Redis holds each one's pooled connection. */
+  private static final int PROBES_OUT = 2;
+
+  private final Context context;
+  private final RedisClients redis;
+  private final RedisAPI api;
+  private final RedisKeys keys;
+  private final long maxLen;
+  private final EventMetrics metrics;
+  private final ArrayDeque<PendingAppend> queue = new ArrayDeque<>();
+  private Consumer<List<Event>> discovered = events -> { };
+  private String epoch = "";
+
+  private String sha;
+  private boolean open;
+  /** The tip and the fence were read from Redis at least once. */
+  private boolean loaded;
+  /** A batch was refused or its reply lost: reload the tip before the next one. */
+  private boolean tipUnreliable;
+  private boolean writing;
+  private Promise<Void> closing;
+  private Tip tip = Tip.EMPTY;
+  private WriterFence fence = new WriterFence(Tip.EMPTY);
+  /** The newest id this log gave out or saw: new ids come after it even if Redis went back in time. */
+  private EventId lastIssued = EventId.ZERO;
+  /** Why Redis cannot be used now; null while it answers. */
+  private String downReason;
+  private long probeTimer = -1;
+  private long probeDelay = PROBE_FIRST_MS;
+  private int probesOut;
+  private long eventsEmitted;
+  private long bytesWritten;
+  private long errors;
+  private long roundTrips;
+  private long batches;
+
+  /** One append call waiting for its batch; it must start by {@code startBy}. */
+  private record PendingAppend(List<EventDraft> drafts, Tip expect, long startBy,
+                               Promise<List<Event>> promise) {
+  }
+
+  /** The calls of one script call and what they become once it lands. */
+  private record Batch(List<PendingAppend> calls, List<List<Event>> results, List<List<String>> entries,
+                       int events, long bytes, WriterFence staged, String fenceId, Tip chainedOn) {
+
+    Event last() {
+      List<Event> events = results.get(results.size() - 1);
+      return events.get(events.size() - 1);
+    }
+  }
+
+  /**
+   * A log on {@code keys.stream()} through {@code redis} (owned by the caller, who closes it), on the
+   * caller's context; {@code maxLen} > 0 trims the stream to about that many events. Call
+   * {@link #open()} next.
+   */
+  public RedisEventLog(Vertx vertx, RedisClients redis, RedisKeys keys, long maxLen, EventMetrics metrics) {
+    this.context = vertx.getOrCreateContext();
+    this.redis = redis;
+    this.api = redis.api();
+    this.keys = keys;
+    this.maxLen = maxLen;
+    this.metrics = metrics;
+  }
+
+  /**
+   * The writer epoch every batch must match in the tip hash (the cluster's fencing token); {@code ""}
+   * (the default, and a single node's) leaves it unchecked.
+   */
+  public Future<Void> writerEpoch(String epoch) {
+    String checked = Objects.requireNonNull(epoch, "epoch");
+    return onContext(() -> {
+      this.epoch = checked;
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public void onDiscovered(Consumer<List<Event>> handler) {
+    this.discovered = Objects.requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Loads the script and reads the tip and the fence. Succeeds even when Redis does not answer: the
+   * log is then unavailable, and completes its opening by itself once a probe reaches Redis.
+   */
+  @Override
+  public Future<Void> open() {
+    return onContext(() -> {
+      if (open) {
+        return Future.succeededFuture();
+      }
+      open = true;
+      writing = true;
+      return sync().transform(synced -> {
+        if (synced.succeeded()) {
+          LOG.info("[stream: {}, redis: {}, last_id: {}] event log opened", keys.stream(),
+            redis.endpoint(), tip.id());
+        } else {
+          down(synced.cause());
+        }
+        next();
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  @Override
+  public Future<List<Event>> append(List<EventDraft> drafts, Tip expect, long startBy) {
+    List<EventDraft> copy = List.copyOf(drafts);
+    return onContext(() -> {
+      if (!open) {
+        return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
+      }
+      if (downReason != null) {
+        return Future.failedFuture(Failure.unavailable("event log unavailable: " + downReason
+          + "; nothing was written"));
+      }
+      if (copy.isEmpty()) {
+        return Future.succeededFuture(List.of());
+      }
+      Promise<List<Event>> promise = Promise.promise();
+      queue.add(new PendingAppend(copy, expect, startBy, promise));
+      if (!writing) {
+        writing = true;
+        next();
+      }
+      return promise.future();
+    });
+  }
+
+  /**
+   * The writer loop, one step at a time while {@code writing}: reload the tip when it cannot be
+   * trusted, else send the next batch; stop when Redis is down, the log closed or the queue empty.
+   */
+  private void next() {
+    if (!open) {
+      failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
+      stopWriting();
+      return;
+    }
+    if (downReason != null) {
+      failQueued(Failure.unavailable("event log unavailable: " + downReason + "; nothing was written"));
+      stopWriting();
+      return;
+    }
+    if (!loaded || tipUnreliable) {
+      sync().onComplete(synced -> {
+        if (synced.failed()) {
+          down(synced.cause());
+        }
+        next();
+      });
+      return;
+    }
+    if (queue.isEmpty()) {
+      stopWriting();
+      return;
+    }
+    Batch batch = nextBatch();
+    if (batch.calls().isEmpty()) {
+      next();
+      return;
+    }
+    send(batch);
+  }
+
+  private void stopWriting() {
+    writing = false;
+    if (closing != null) {
+      closing.complete();
+    }
+  }
+
+  /** Chains queued calls onto the cached tip, up to {@link #BATCH_EVENTS}, as {@code FileEventLog} does. */
+  private Batch nextBatch() {
+    List<PendingAppend> calls = new ArrayList<>();
+    List<List<Event>> results = new ArrayList<>();
+    List<List<String>> entries = new ArrayList<>();
+    WriterFence staged = fence.copy();
+    EventId id = tip.eventId().isAfter(lastIssued) ? tip.eventId() : lastIssued;
+    String hash = tip.hash();
+    String fenceId = "";
+    int count = 0;
+    long bytes = 0;
+    while (!queue.isEmpty() && (calls.isEmpty() || count + queue.peek().drafts().size() <= BATCH_EVENTS)) {
+      PendingAppend pending = queue.poll();
+      if (EventLog.late(pending.startBy())) {
+        LOG.warn("[events: {}] append not started by its caller's deadline; nothing written",
+          pending.drafts().size());
+        pending.promise().fail(Failure.unavailable(
+          "event log unavailable: the write could not start in time; nothing was written"));
+        continue;
+      }
+      if (pending.expect() != null && !staged.admits(pending.expect())) {
+        pending.promise().fail(EventLog.staleTip(pending.expect()));
+        continue;
+      }
+      List<Event> events = new ArrayList<>(pending.drafts().size());
+      List<List<String>> values = new ArrayList<>(pending.drafts().size());
+      EventId callId = id;
+      String callHash = hash;
+      try {
+        for (EventDraft draft : pending.drafts()) {
+          callId = callId.next(System.currentTimeMillis());
+          Event event = Event.chained(callId, draft, callHash);
+          callHash = event.hash();
+          values.add(StreamEntries.values(event));
+          events.add(event);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("[error: {}] events cannot be encoded; call rejected", e.getMessage());
+        pending.promise().fail(Failure.badRequest("events cannot be encoded as canonical JSON"));
+        continue;
+      }
+      for (List<String> value : values) {
+        bytes += StreamEntries.bytes(value);
+      }
+      id = callId;
+      hash = callHash;
+      staged.appended(events, pending.expect() != null);
+      if (pending.expect() != null) {
+        fenceId = callId.toString();
+      }
+      count += events.size();
+      entries.addAll(values);
+      calls.add(pending);
+      results.add(events);
+    }
+    return new Batch(calls, results, entries, count, bytes, staged, fenceId, tip);
+  }
+
+  /** One EVALSHA for the whole batch; loads the script again once if Redis lost it. */
+  private void send(Batch batch) {
+    batches++;
+    metrics.batch(batch.events());
+    evalAppend(batch, true).onComplete(done -> {
+      if (done.succeeded()) {
+        String refusal = AppendScript.refusal(done.result());
+        if (refusal == null) {
+          landed(batch);
+        } else {
+          refused(batch, refusal);
+        }
+      } else {
+        failed(batch, done.cause());
+      }
+      next();
+    });
+  }
+
+  private Future<Response> evalAppend(Batch batch, boolean reloadOnce) {
+    List<String> args = AppendScript.args(sha, keys, batch.chainedOn(), epoch, batch.fenceId(),
+      maxLen, batch.entries());
+    Future<Response> call = api.evalsha(args);
+    return timed(call).recover(err -> {
+      if (reloadOnce && AppendScript.isNoScript(err)) {
+        LOG.info("[redis: {}] append script not in Redis (restarted or flushed); loading it again",
+          redis.endpoint());
+        return loadScript().compose(v -> evalAppend(batch, false));
+      }
+      if (!RedisClients.isReply(err)) {
+        // the outcome is unknown: if Redis still answers later, what landed must be reported
+        call.onSuccess(late -> lateReply());
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private void landed(Batch batch) {
+    Event last = batch.last();
+    tip = Tip.of(last);
+    lastIssued = last.eventId();
+    fence = batch.staged();
+    eventsEmitted += batch.events();
+    bytesWritten += batch.bytes();
+    for (int i = 0; i < batch.calls().size(); i++) {
+      batch.calls().get(i).promise().complete(batch.results().get(i));
+    }
+  }
+
+  private void refused(Batch batch, String refusal) {
+    errors++;
+    tipUnreliable = true;
+    LOG.warn("[stream: {}, calls: {}, events: {}, refusal: {}] append refused; nothing written,"
+      + " reloading the tip", keys.stream(), batch.calls().size(), batch.events(), refusal);
+    Failure failure = Failure.unavailable("event log unavailable: " + refusal + "; nothing was written");
+    batch.calls().forEach(pending -> pending.promise().fail(failure));
+  }
+
+  private void failed(Batch batch, Throwable err) {
+    errors++;
+    tipUnreliable = true;
+    Failure failure;
+    if (RedisClients.isReply(err) || RedisClients.neverSent(err)) {
+      failure = Failure.unavailable("event log unavailable: " + redis.describe(err) + "; nothing was written");
+    } else {
+      failure = Failure.unavailable("event log unavailable: " + redis.describe(err)
+        + "; the write may or may not have landed (if it did, its events are published)");
+    }
+    if (!RedisClients.isReply(err)) {
+      down(err);
+    }
+    LOG.error("[stream: {}, calls: {}, events: {}, error: {}] append failed", keys.stream(),
+      batch.calls().size(), batch.events(), redis.describe(err));
+    batch.calls().forEach(pending -> pending.promise().fail(failure));
+  }
+
+  /** A script call whose outcome was unknown got its answer after all: reload the tip, in the loop's turn. */
+  private void lateReply() {
+    tipUnreliable = true;
+    if (downReason != null) {
+      probeAnswered();
+    } else if (!writing && open) {
+      writing = true;
+      next();
+    }
+  }
+
+  /**
+   * Reads the tip and the newest fenced id (one MULTI/EXEC, with the stream's last entry to check
+   * they agree), reports the events found after the cached tip, and rebuilds the fence. Loads the
+   * script first when it has not been loaded. Runs only in the writer loop's turn.
+   */
+  private Future<Void> sync() {
+    Future<Void> script = sha != null ? Future.succeededFuture() : loadScript();
+    return script.compose(v -> timed(redis.redis().batch(List.of(
+        Request.cmd(Command.MULTI),
+        Request.cmd(Command.HMGET).arg(keys.tip()).arg("id").arg("hash").arg("fence"),
+        Request.cmd(Command.XREVRANGE).arg(keys.stream()).arg("+").arg("-").arg("COUNT").arg(1),
+        Request.cmd(Command.EXEC)))))
+      .compose(replies -> {
+        Response exec = replies.get(3);
+        Tip stored = storedTip(exec.get(0));
+        String fenceId = exec.get(0).get(2) == null ? "" : exec.get(0).get(2).toString();
+        List<Response> last = StreamEntries.entries(exec.get(1));
+        String lastId = last.isEmpty() ? EventId.ZERO.toString() : StreamEntries.id(last.get(0));
+        if (!lastId.equals(stored.id())) {
+          return Future.failedFuture(Failure.unavailable("the stream " + keys.stream() + " ends at "
+            + lastId + " but its tip " + keys.tip() + " says " + stored.id()
+            + ": something other than Chameleon wrote to it; appends are refused until they agree"));
+        }
+        return discover(stored).compose(d -> rebuildFence(stored, fenceId)).map(rebuilt -> {
+          tip = stored;
+          fence = rebuilt;
+          if (stored.eventId().isAfter(lastIssued)) {
+            lastIssued = stored.eventId();
+          }
+          loaded = true;
+          tipUnreliable = false;
+          return null;
+        });
+      });
+  }
+
+  private Tip storedTip(Response hmget) {
+    if (hmget.get(0) == null) {
+      return Tip.EMPTY;
+    }
+    try {
+      return Tip.fromJson(new io.vertx.core.json.JsonObject().put("id", hmget.get(0).toString())
+        .put("hash", hmget.get(1) == null ? null : hmget.get(1).toString()));
+    } catch (IllegalArgumentException e) {
+      throw Failure.unavailable("the tip " + keys.tip() + " is malformed: " + e.getMessage());
+    }
+  }
+
+  /** Hands the events between the cached tip and the stored one to the handler, page by page. */
+  private Future<Void> discover(Tip stored) {
+    if (!loaded || stored.equals(tip)) {
+      return Future.succeededFuture();
+    }
+    if (!stored.eventId().isAfter(tip.eventId())) {
+      LOG.error("[stream: {}, acknowledged_tip: {}, redis_tip: {}] Redis holds an older tip than this"
+        + " log acknowledged: acknowledged events were lost (Redis restarted without appendfsync always,"
+        + " or failed over to a replica that had not received them)", keys.stream(), tip.id(), stored.id());
+      return Future.succeededFuture();
+    }
+    return discoverAfter(tip.eventId(), stored.eventId());
+  }
+
+  private Future<Void> discoverAfter(EventId after, EventId upTo) {
+    return timed(api.xrange(List.of(keys.stream(), "(" + after, upTo.toString(), "COUNT",
+        String.valueOf(StreamPageScan.PAGE))))
+      .compose(reply -> {
+        List<Response> entries = StreamEntries.entries(reply);
+        List<Event> events = new ArrayList<>(entries.size());
+        for (Response entry : entries) {
+          try {
+            events.add(StreamEntries.event(entry));
+          } catch (IllegalArgumentException e) {
+            LOG.warn("[stream: {}, error: {}] unreadable entry not reported", keys.stream(), e.getMessage());
+          }
+        }
+        if (!events.isEmpty()) {
+          LOG.info("[stream: {}, events: {}, from: {}, to: {}] events found that no reply of this"
+              + " log carried; reporting them", keys.stream(), events.size(), events.get(0).id(),
+            events.get(events.size() - 1).id());
+          try {
+            discovered.accept(events);
+          } catch (RuntimeException e) {
+            LOG.error("[stream: {}, error: {}] discovered-events handler failed", keys.stream(), e.toString());
+          }
+        }
+        if (entries.size() < StreamPageScan.PAGE) {
+          return Future.succeededFuture();
+        }
+        return discoverAfter(EventId.parse(StreamEntries.id(entries.get(entries.size() - 1))), upTo);
+      });
+  }
+
+  /** The fence from Redis: the newest fenced event and the plain events after it, up to the tip. */
+  private Future<WriterFence> rebuildFence(Tip stored, String fenceId) {
+    if (stored.isEmpty()) {
+      return Future.succeededFuture(new WriterFence(Tip.EMPTY));
+    }
+    return timed(api.xrevrange(List.of(keys.stream(), stored.id(), fenceId.isEmpty() ? "-" : fenceId,
+        "COUNT", String.valueOf(WriterFence.MAX_TRACKED + 1))))
+      .map(reply -> {
+        List<Event> events = new ArrayList<>();
+        for (Response entry : StreamEntries.entries(reply)) {
+          events.add(StreamEntries.event(entry));
+        }
+        Collections.reverse(events);
+        if (fenceId.isEmpty()) {
+          // no fenced call ever wrote: a writer that has applied nothing, or any of these, may expect
+          return WriterFence.of(Tip.EMPTY, events);
+        }
+        if (events.isEmpty()) {
+          return new WriterFence(stored);
+        }
+        // the oldest read is the fence itself, or (past the cap) an event after it
+        return WriterFence.of(Tip.of(events.get(0)), events.subList(1, events.size()));
+      });
+  }
+
+  private Future<Void> loadScript() {
+    return timed(api.script(List.of("LOAD", AppendScript.SOURCE))).map(loaded -> {
+      sha = loaded.toString();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
+    EventId after;
+    try {
+      after = afterId == null ? EventId.ZERO : EventId.parse(afterId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(Failure.badRequest("after: " + e.getMessage()));
+    }
+    if (count < 1) {
+      return Future.failedFuture(Failure.badRequest("count must be at least 1"));
+    }
+    Set<String> wanted = types == null ? Set.of() : Set.copyOf(types);
+    return onContext(() -> usable().compose(v ->
+      new StreamPageScan(this::xrange).run(after, afterHash, count, wanted)));
+  }
+
+  @Override
+  public Future<ChainReport> verify() {
+    return onContext(() -> usable()
+      .compose(v -> query(api.hmget(List.of(keys.tip(), "id", "hash"))))
+      .compose(reply -> new StreamChainWalk(context, this::xrange, storedTip(reply), maxLen > 0).run()));
+  }
+
+  /** Fails at once with a 503 when the log is closed or Redis is known not to answer. */
+  private Future<Void> usable() {
+    if (!open) {
+      return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
+    }
+    if (downReason != null) {
+      return Future.failedFuture(Failure.unavailable("event log unavailable: " + downReason));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** XRANGE on the stream with {@code args} after the key, as a {@link #query}. */
+  private Future<Response> xrange(List<String> args) {
+    List<String> all = new ArrayList<>(args.size() + 1);
+    all.add(keys.stream());
+    all.addAll(args);
+    return query(api.xrange(all));
+  }
+
+  /**
+   * A command outside the writer loop (reads, verify): bounded, failures as 503s; one that did not
+   * get an answer marks Redis down, so the calls after it fail fast.
+   */
+  private <T> Future<T> query(Future<T> command) {
+    return timed(command).recover(err -> {
+      if (!RedisClients.isReply(err) && !(err instanceof Failure)) {
+        down(err);
+      }
+      return Future.failedFuture(redis.unavailable(err));
+    });
+  }
+
+  /** Every command goes through here: counted as a round trip, bounded by {@code redis.timeout_ms}. */
+  private <T> Future<T> timed(Future<T> command) {
+    roundTrips++;
+    metrics.roundTrip();
+    return redis.timed(command);
+  }
+
+  // ---- availability: down on the first failure that is not a Redis reply; probed back with backoff
+
+  private void down(Throwable err) {
+    String reason = redis.describe(err);
+    if (downReason == null) {
+      LOG.warn("[stream: {}, reason: {}] event log unavailable; probing Redis", keys.stream(), reason);
+    }
+    downReason = reason;
+    if (probeTimer < 0 && open) {
+      probeTimer = context.owner().setTimer(probeDelay, t -> probe());
+    }
+  }
+
+  private void up() {
+    if (downReason != null) {
+      LOG.info("[stream: {}, redis: {}, last_id: {}] Redis answers again; event log available",
+        keys.stream(), redis.endpoint(), tip.id());
+    }
+    downReason = null;
+    probeDelay = PROBE_FIRST_MS;
+    if (probeTimer >= 0) {
+      context.owner().cancelTimer(probeTimer);
+      probeTimer = -1;
+    }
+  }
+
+  /**
+   * One probe: a PING whose answer is awaited without a bound (a stalled Redis answers it the moment
+   * it resumes), at most {@link #PROBES_OUT} at a time, the next after a doubled delay.
+   */
+  private void probe() {
+    probeTimer = -1;
+    if (!open || downReason == null) {
+      return;
+    }
+    if (probesOut < PROBES_OUT) {
+      probesOut++;
+      roundTrips++;
+      metrics.roundTrip();
+      api.ping(List.of()).onComplete(pong -> {
+        probesOut--;
+        if (pong.succeeded()) {
+          probeAnswered();
+        }
+      });
+    }
+    probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+    probeTimer = context.owner().setTimer(probeDelay, t -> probe());
+  }
+
+  /** Redis answered: in the writer loop's turn, reload the tip (and finish opening); up if that works. */
+  private void probeAnswered() {
+    if (writing || downReason == null || !open) {
+      return;
+    }
+    writing = true;
+    sync().onComplete(synced -> {
+      if (synced.succeeded()) {
+        up();
+      } else {
+        down(synced.cause());
+      }
+      next();
+    });
+  }
+
+  private void failQueued(Failure failure) {
+    while (!queue.isEmpty()) {
+      queue.poll().promise().fail(failure);
+    }
+  }
+
+  @Override
+  public Future<Void> close() {
+    return onContext(() -> {
+      if (!open) {
+        return Future.succeededFuture();
+      }
+      open = false;
+      if (probeTimer >= 0) {
+        context.owner().cancelTimer(probeTimer);
+        probeTimer = -1;
+      }
+      failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
+      if (!writing) {
+        return Future.succeededFuture();
+      }
+      closing = Promise.promise();
+      return closing.future();
+    });
+  }
+
+  @Override
+  public String backend() {
+    return "redis";
+  }
+
+  @Override
+  public boolean available() {
+    return open && downReason == null;
+  }
+
+  @Override
+  public String unavailableReason() {
+    if (!open) {
+      return "the event log on Redis at " + redis.endpoint() + " is not open";
+    }
+    return downReason;
+  }
+
+  @Override
+  public Tip tip() {
+    return tip;
+  }
+
+  @Override
+  public long eventsEmitted() {
+    return eventsEmitted;
+  }
+
+  @Override
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  @Override
+  public long errors() {
+    return errors;
+  }
+
+  /** Commands sent to Redis (round trips), probes included. */
+  public long roundTrips() {
+    return roundTrips;
+  }
+
+  /** Script calls sent: each carried one batch of append calls. */
+  public long batches() {
+    return batches;
+  }
+
+  /** Runs {@code action} on this log's context, hopping there when called from elsewhere. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+}
