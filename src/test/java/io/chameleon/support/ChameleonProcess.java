@@ -35,6 +35,7 @@ public final class ChameleonProcess implements AutoCloseable {
     builder.environment().put("CHAMELEON_DATA_DIR", dataDir.toString());
     builder.environment().put("CHAMELEON_AUTH_SECRET", TestNode.SECRET);
     builder.environment().put("CHAMELEON_TEST_LOG_LEVEL", "INFO"); // logback-test.xml is on this class path
+    builder.environment().putAll(TestNode.backendEnv(dataDir));
     builder.environment().putAll(env);
     process = builder.start();
     Thread reader = new Thread(this::readOutput, "chameleon-process-output");
