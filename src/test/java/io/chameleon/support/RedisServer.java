@@ -52,6 +52,23 @@ public final class RedisServer implements AutoCloseable {
     throw last;
   }
 
+  /** Starts a server over {@code dir} on {@code port} (one a test kept free until now). */
+  public static RedisServer start(Path dir, int port) {
+    RedisServer server = new RedisServer(dir, port);
+    try {
+      server.launch();
+      return server;
+    } catch (IllegalStateException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** A loopback port nothing listens on now. */
+  public static int unusedPort() {
+    return freePort();
+  }
+
   /**
    * One server for the whole test JVM (the suites that run on Redis share it, each node under its
    * own key prefix), stopped when the JVM exits.
