@@ -79,6 +79,16 @@ public final class Addresses {
   /** Readiness of the store: {} → {status, uows, requests}. */
   public static final String STORE_STATUS = "store.status";
 
+  // ---- cluster: the writer lease, node-local.
+
+  /**
+   * Node-local publish at every change of this node's writer role:
+   * {@code {writer: true|false, epoch, node}}. The store and the broadcaster follow it.
+   */
+  public static final String CLUSTER_WRITER = "cluster.writer";
+  /** Node-local: this node's role now, {@code {} → {writer, epoch, node, holder, lease_ttl_ms}}. */
+  public static final String CLUSTER_WRITER_STATUS = "cluster.writer.status";
+
   // ---- dashboard: pushes derived once per node from events.appended, fanned out to the sockets.
 
   /**
