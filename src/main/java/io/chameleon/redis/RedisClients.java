@@ -106,8 +106,11 @@ public final class RedisClients {
     if (err instanceof TimeoutException) {
       return "Redis at " + endpoint + " did not answer within " + timeoutMs + " ms";
     }
-    if (err instanceof ErrorType) {
+    if (isReply(err)) {
       return "Redis at " + endpoint + " refused the command: " + err.getMessage();
+    }
+    if (err instanceof ErrorType && ((ErrorType) err).is("CONNECTION_CLOSED")) {
+      return "Redis at " + endpoint + " is unreachable: the connection was closed";
     }
     if (err instanceof Failure) {
       return err.getMessage();
@@ -118,9 +121,13 @@ public final class RedisClients {
     return "Redis at " + endpoint + " is unreachable: " + (address > 0 ? why.substring(0, address) : why);
   }
 
-  /** Whether Redis answered (with an error reply): the command reached it, the connection is fine. */
+  /**
+   * Whether Redis answered (with an error reply): the command reached it, the connection is fine.
+   * The client reports a closed connection and a garbled reply as error types of its own, which
+   * are not answers.
+   */
   public static boolean isReply(Throwable err) {
-    return err instanceof ErrorType;
+    return err instanceof ErrorType error && !error.is("CONNECTION_CLOSED") && !error.is("ILLEGAL_STATE");
   }
 
   /** Whether the command surely never reached Redis: no connection could be opened. */
