@@ -3,6 +3,7 @@ package io.chameleon.store;
 import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
 import io.chameleon.snapshot.Snapshotter;
@@ -31,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * append is refused as stale, or its outcome is unknown (no answer, a 503), the journal reads the
  * log after its tip before the next append and applies what it finds: a write whose answer was
  * lost, or another store writer's. So the state never goes on with a hole, and never decides on
- * what it has not seen. Touched only on its verticle's context.
+ * what it has not seen.
+ *
+ * <p>In a cluster only the lease holder writes; the store of every other node is a hot standby:
+ * the journal follows the events the writer publishes ({@link #published}, in chain order, a gap
+ * read from the log) so the state stays current, and {@link #becomeWriter} needs only the last few
+ * events before the node takes writes, each append then carrying the lease's epoch. Touched only
+ * on its verticle's context.
  */
 public final class LogJournal implements StoreJournal {
 
@@ -48,6 +55,10 @@ public final class LogJournal implements StoreJournal {
   /** Set when the log may hold store events this state has not applied. */
   private boolean behind;
   private String catchUpFailure;
+  /** The writer epoch every append carries in a cluster; null on a single node. */
+  private Long epoch;
+  /** Set while this node is a standby: the writer's events come in through it. */
+  private ChainFollower follower;
 
   /** One commit waiting for its batch; {@code solo}: goes out alone (its batch-mates were refused). */
   private record Pending(List<Draft> drafts, long startBy, Promise<List<LoggedEvent>> promise, boolean solo) {
@@ -131,6 +142,9 @@ public final class LogJournal implements StoreJournal {
     }
     JsonObject body = new JsonObject().put("events", events).put("expect", tip.toJson())
       .put("start_within_ms", startWithin);
+    if (epoch != null) {
+      body.put("epoch", epoch);
+    }
     // a started write is awaited past the callers' deadline: its outcome is what the state follows
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(startWithin + timeoutMs);
     vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body, options).onComplete(reply -> {
@@ -248,6 +262,57 @@ public final class LogJournal implements StoreJournal {
     List<Pending> all = new ArrayList<>(queue);
     queue.clear();
     return all;
+  }
+
+  // ---- the roles of a clustered node
+
+  /**
+   * Becomes a hot standby: fails what waits to be written (this node no longer writes) and applies
+   * the events the writer publishes from now on, through {@link #published}.
+   */
+  @Override
+  public void becomeStandby() {
+    epoch = null;
+    Failure deposed = Failure.unavailable("store unavailable: this node is no longer the writer; try again");
+    drain().forEach(pending -> pending.promise().fail(deposed));
+    follower = new ChainFollower(bus, tip, this::followed, gapAt -> { });
+  }
+
+  /** While a standby: one event the writer published. */
+  @Override
+  public void published(JsonObject event) {
+    if (follower != null) {
+      follower.published(event);
+    }
+  }
+
+  private void followed(JsonObject event) {
+    LoggedEvent logged = logged(event);
+    if (StoreEvents.REPLAYED.contains(logged.eventType())) {
+      state.apply(logged);
+    }
+    tip = new Tip(event.getString("id"), event.getString("hash"));
+    snapshots.applied(state, tip, 1);
+  }
+
+  /**
+   * Becomes the writer under {@code epoch}: reads the log to its end — final now, the old epoch can
+   * add nothing — and from then on every append carries the epoch.
+   */
+  @Override
+  public Future<Void> becomeWriter(long epoch) {
+    follower = null;
+    behind = true;
+    return catchUp().map(found -> {
+      this.epoch = epoch;
+      return (Void) null;
+    });
+  }
+
+  /** Whether this node's store is a standby, following the writer. */
+  @Override
+  public boolean following() {
+    return follower != null;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.chameleon.store;
 
 import io.chameleon.broadcast.Tip;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -31,6 +32,21 @@ public interface StoreJournal {
    * are applied to the state, in log order, before the returned future completes with them.
    */
   Future<List<LoggedEvent>> commit(List<Draft> drafts, long startBy);
+
+  /** A clustered node's standby: stop writing, follow the writer's events ({@link #published}). */
+  void becomeStandby();
+
+  /** While a standby: one event the writer published on {@code events.appended}. */
+  void published(JsonObject event);
+
+  /** Whether this journal is a standby following the writer. */
+  boolean following();
+
+  /**
+   * Becomes the writer under the lease's {@code epoch}: reads the log to its end first (the old
+   * epoch can add nothing any more), then every append carries the epoch.
+   */
+  Future<Void> becomeWriter(long epoch);
 
   /** The newest event of the log the state covers. */
   Tip tip();

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -65,7 +66,12 @@ public final class StoreVerticle extends VerticleBase {
   private final Set<String> expiring = new HashSet<>();
   private BusClient bus;
   private long budgetNanos;
+  private long sweepMs;
   private long sweeper = -1;
+  private final List<MessageConsumer<JsonObject>> writerConsumers = new ArrayList<>();
+  /** The epoch of the writer lease this node holds (null: it does not), as last announced. */
+  private Long wantedEpoch;
+  private long roleChanges;
   private boolean sweepingBacklog;
   private boolean loaded;
   /** Why the state is not loaded yet (the log unavailable, …), while it is not. */
@@ -93,9 +99,22 @@ public final class StoreVerticle extends VerticleBase {
     long timeoutMs = config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L);
     bus = new BusClient(vertx, timeoutMs);
     budgetNanos = (timeoutMs - Math.max(100, timeoutMs / 5)) * 1_000_000L;
-    long sweepMillis = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
+    sweepMs = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
     journal = new LogJournal(vertx, bus, timeoutMs,
       Snapshotter.off(StoreSnapshotCodec.PART, new StoreSnapshotCodec()));
+    if (!config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false)) {
+      // a single node is its own writer, from the start
+      return registerWriterConsumers().compose(registered -> load(100)).onSuccess(ready -> startSweeper());
+    }
+    // a clustered node is a hot standby until the writer lease says otherwise
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, m -> journal.published(m.body())).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_WRITER, m -> onRole(m.body())).completion())
+      .compose(subscribed -> load(100));
+  }
+
+  /** The addresses only the writer serves: every store command and read, and its status. */
+  private Future<Void> registerWriterConsumers() {
     return Future.all(List.of(
         write(Addresses.STORE_UOW_REGISTER, Role.OPERATOR, Commands::register),
         read(Addresses.STORE_UOW_GET, this::getUow),
@@ -116,9 +135,69 @@ public final class StoreVerticle extends VerticleBase {
         write(Addresses.STORE_INTERVENTION_CLAIM, Role.OPERATOR, Commands::claim),
         write(Addresses.STORE_INTERVENTION_APPROVE, Role.OPERATOR, Commands::approve),
         write(Addresses.STORE_INTERVENTION_REJECT, Role.OPERATOR, Commands::reject),
-        consume(Addresses.STORE_STATUS, this::status)))
-      .compose(registered -> load(100))
-      .onSuccess(ready -> sweeper = vertx.setPeriodic(sweepMillis, tick -> sweep()));
+        consume(Addresses.STORE_STATUS, this::status))).mapEmpty();
+  }
+
+  private Future<Void> unregisterWriterConsumers() {
+    List<Future<Void>> gone = new ArrayList<>();
+    writerConsumers.forEach(consumer -> gone.add(consumer.unregister()));
+    writerConsumers.clear();
+    return Future.join(gone).mapEmpty();
+  }
+
+  private void startSweeper() {
+    sweeper = vertx.setPeriodic(sweepMs, tick -> sweep());
+  }
+
+  private void stopSweeper() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
+  }
+
+  // ---- a clustered node's role
+
+  /** The writer lease changed hands: {@code {writer, epoch}} from this node's lease verticle. */
+  private void onRole(JsonObject role) {
+    roleChanges++;
+    wantedEpoch = role.getBoolean("writer", false) ? role.getLong("epoch") : null;
+    if (loaded) {
+      applyRole(roleChanges);
+    }
+  }
+
+  private void applyRole(long change) {
+    if (wantedEpoch == null) {
+      if (!writerConsumers.isEmpty() || !journal.following()) {
+        stopSweeper();
+        unregisterWriterConsumers();
+        journal.becomeStandby();
+        LOG.info("[tip: {}] this node's store is a standby", journal.tip().id());
+      }
+      return;
+    }
+    long epoch = wantedEpoch;
+    // take-over order: the epoch is ours already; read the log to its end, then take writes
+    journal.becomeWriter(epoch)
+      .compose(caughtUp -> change == roleChanges ? registerWriterConsumers() : Future.succeededFuture())
+      .onSuccess(ready -> {
+        if (change == roleChanges) {
+          startSweeper();
+          LOG.info("[epoch: {}, tip: {}, uows: {}, requests: {}] this node's store is the writer", epoch,
+            journal.tip().id(), state.uowCount(), state.requestCount());
+        }
+      })
+      .onFailure(err -> {
+        LOG.warn("[epoch: {}] cannot take writes yet: {}", epoch, err.getMessage());
+        if (change == roleChanges) {
+          vertx.setTimer(500, t -> {
+            if (change == roleChanges) {
+              applyRole(change);
+            }
+          });
+        }
+      });
   }
 
   /**
@@ -134,6 +213,10 @@ public final class StoreVerticle extends VerticleBase {
         loading = null;
         LOG.info("[uows: {}, requests: {}, tip: {}] store ready", state.uowCount(),
           state.requestCount(), journal.tip().id());
+        if (clustered()) {
+          journal.becomeStandby();
+          applyRole(roleChanges);
+        }
         return Future.succeededFuture();
       }
       if (done.cause() instanceof Failure failure && failure.status() == 503) {
@@ -152,10 +235,12 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (sweeper >= 0) {
-      vertx.cancelTimer(sweeper);
-    }
+    stopSweeper();
     return loaded ? journal.close() : Future.succeededFuture();
+  }
+
+  private boolean clustered() {
+    return config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false);
   }
 
   private Failure notLoaded() {
@@ -163,7 +248,9 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, handler).completion();
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, handler);
+    writerConsumers.add(consumer);
+    return consumer.completion();
   }
 
   private Future<Void> write(String address, Role role, Function<StoreRequest, Submission> parser) {

@@ -28,6 +28,9 @@ class FileLogEndToEndTest {
 
   static final String GATE = EventLogEndToEndTest.GATE;
 
+  /** The file backend, whatever the suite runs on (a -Dtest run selects this class in both runs). */
+  static final JsonObject FILE = new JsonObject().put("events", new JsonObject().put("backend", "file"));
+
   private static JsonArray events(TestNode node, String after) {
     Response r = node.http.get("/api/events?count=1000&after=" + after, node.token("auditor", "VIEWER"));
     assertEquals(200, r.status(), r.body());
@@ -38,7 +41,7 @@ class FileLogEndToEndTest {
   @Test
   void verifyNamesTheEditedEvent() throws Exception {
     String editedId;
-    try (TestNode node = TestNode.start(dataDir)) {
+    try (TestNode node = TestNode.start(dataDir, FILE)) {
       String admin = node.token("admin-1", "ADMIN");
       for (int i = 0; i < 5; i++) {
         node.http.send("PUT", "/api/guardians/g" + i, admin, GATE);
@@ -51,7 +54,7 @@ class FileLogEndToEndTest {
     assertTrue(line.contains("\"value\":100"));
     lines.set(2, line.replace("\"value\":100", "\"value\":900"));
     Files.write(log, lines, StandardCharsets.UTF_8);
-    try (TestNode node = TestNode.start(dataDir)) {
+    try (TestNode node = TestNode.start(dataDir, FILE)) {
       JsonObject report = node.http.get("/api/events/verify", node.token("auditor", "VIEWER")).data();
       assertFalse(report.getBoolean("ok"));
       assertEquals(editedId, report.getString("first_bad_id"));
@@ -61,7 +64,7 @@ class FileLogEndToEndTest {
   /** Verifies that when the log cannot be written (/dev/full) a write answers 503 and changes nothing. */
   @Test
   void fullDiskAnswers503AndChangesNothing() {
-    JsonObject config = new JsonObject().put("events", new JsonObject().put("file", "/dev/full"));
+    JsonObject config = new JsonObject().put("events", new JsonObject().put("backend", "file").put("file", "/dev/full"));
     try (TestNode node = TestNode.start(dataDir, config)) {
       String admin = node.token("admin-1", "ADMIN");
       Response put = node.http.send("PUT", "/api/guardians/never", admin, GATE);
