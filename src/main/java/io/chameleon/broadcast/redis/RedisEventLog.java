@@ -16,13 +16,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -48,17 +44,15 @@ public final class RedisEventLog implements EventLog {
 
   /** Events per script call, at most (whole calls; a bigger call goes alone): bounds one script's time in Redis. */
   static final int BATCH_EVENTS = 1000;
-  static final long PROBE_FIRST_MS = 100;
-  static final long PROBE_MAX_MS = 2000;
-  /** Probes waiting for an answer at most: a stalled Redis holds each one's pooled connection. */
-  private static final int PROBES_OUT = 2;
 
   private final Context context;
   private final RedisClients redis;
-  private final RedisAPI api;
+  private final RedisCalls calls;
   private final RedisKeys keys;
   private final long maxLen;
   private final EventMetrics metrics;
+  private final StoredTip stored;
+  private final Reconnect reconnect;
   private final ArrayDeque<PendingAppend> queue = new ArrayDeque<>();
   private Consumer<List<Event>> discovered = events -> { };
   private String epoch = "";
@@ -69,6 +63,8 @@ public final class RedisEventLog implements EventLog {
   private boolean loaded;
   /** A batch was refused or its reply lost: reload the tip before the next one. */
   private boolean tipUnreliable;
+  /** Times the tip was doubted: one doubted during a reload (a late reply) stays doubted after it. */
+  private long tipDoubts;
   private boolean writing;
   private Promise<Void> closing;
   private Tip tip = Tip.EMPTY;
@@ -77,13 +73,9 @@ public final class RedisEventLog implements EventLog {
   private EventId lastIssued = EventId.ZERO;
   /** Why Redis cannot be used now; null while it answers. */
   private String downReason;
-  private long probeTimer = -1;
-  private long probeDelay = PROBE_FIRST_MS;
-  private int probesOut;
   private long eventsEmitted;
   private long bytesWritten;
   private long errors;
-  private long roundTrips;
   private long batches;
 
   /** One append call waiting for its batch; it must start by {@code startBy}. */
@@ -109,10 +101,12 @@ public final class RedisEventLog implements EventLog {
   public RedisEventLog(Vertx vertx, RedisClients redis, RedisKeys keys, long maxLen, EventMetrics metrics) {
     this.context = vertx.getOrCreateContext();
     this.redis = redis;
-    this.api = redis.api();
+    this.calls = new RedisCalls(redis, metrics);
     this.keys = keys;
     this.maxLen = maxLen;
     this.metrics = metrics;
+    this.stored = new StoredTip(calls, keys);
+    this.reconnect = new Reconnect(vertx, calls, this::probeAnswered);
   }
 
   /**
@@ -304,8 +298,8 @@ public final class RedisEventLog implements EventLog {
   private Future<Response> evalAppend(Batch batch, boolean reloadOnce) {
     List<String> args = AppendScript.args(sha, keys, batch.chainedOn(), epoch, batch.fenceId(),
       maxLen, batch.entries());
-    Future<Response> call = api.evalsha(args);
-    return timed(call).recover(err -> {
+    Future<Response> call = calls.api.evalsha(args);
+    return calls.timed(call).recover(err -> {
       if (reloadOnce && AppendScript.isNoScript(err)) {
         LOG.info("[redis: {}] append script not in Redis (restarted or flushed); loading it again",
           redis.endpoint());
@@ -333,7 +327,7 @@ public final class RedisEventLog implements EventLog {
 
   private void refused(Batch batch, String refusal) {
     errors++;
-    tipUnreliable = true;
+    doubtTip();
     LOG.warn("[stream: {}, calls: {}, events: {}, refusal: {}] append refused; nothing written,"
       + " reloading the tip", keys.stream(), batch.calls().size(), batch.events(), refusal);
     Failure failure = Failure.unavailable("event log unavailable: " + refusal + "; nothing was written");
@@ -342,7 +336,7 @@ public final class RedisEventLog implements EventLog {
 
   private void failed(Batch batch, Throwable err) {
     errors++;
-    tipUnreliable = true;
+    doubtTip();
     Failure failure;
     if (RedisClients.isReply(err) || RedisClients.neverSent(err)) {
       failure = Failure.unavailable("event log unavailable: " + redis.describe(err) + "; nothing was written");
@@ -360,7 +354,7 @@ public final class RedisEventLog implements EventLog {
 
   /** A script call whose outcome was unknown got its answer after all: reload the tip, in the loop's turn. */
   private void lateReply() {
-    tipUnreliable = true;
+    doubtTip();
     if (downReason != null) {
       probeAnswered();
     } else if (!writing && open) {
@@ -370,124 +364,32 @@ public final class RedisEventLog implements EventLog {
   }
 
   /**
-   * Reads the tip and the newest fenced id (one MULTI/EXEC, with the stream's last entry to check
-   * they agree), reports the events found after the cached tip, and rebuilds the fence. Loads the
-   * script first when it has not been loaded. Runs only in the writer loop's turn.
+   * Reloads the tip and the fence from Redis, reporting the events found after the cached tip
+   * ({@link StoredTip}); loads the script first when it has not been. Runs only in the writer
+   * loop's turn.
    */
   private Future<Void> sync() {
+    long doubts = tipDoubts;
     Future<Void> script = sha != null ? Future.succeededFuture() : loadScript();
-    return script.compose(v -> timed(redis.redis().batch(List.of(
-        Request.cmd(Command.MULTI),
-        Request.cmd(Command.HMGET).arg(keys.tip()).arg("id").arg("hash").arg("fence"),
-        Request.cmd(Command.XREVRANGE).arg(keys.stream()).arg("+").arg("-").arg("COUNT").arg(1),
-        Request.cmd(Command.EXEC)))))
-      .compose(replies -> {
-        Response exec = replies.get(3);
-        Tip stored = storedTip(exec.get(0));
-        String fenceId = exec.get(0).get(2) == null ? "" : exec.get(0).get(2).toString();
-        List<Response> last = StreamEntries.entries(exec.get(1));
-        String lastId = last.isEmpty() ? EventId.ZERO.toString() : StreamEntries.id(last.get(0));
-        if (!lastId.equals(stored.id())) {
-          return Future.failedFuture(Failure.unavailable("the stream " + keys.stream() + " ends at "
-            + lastId + " but its tip " + keys.tip() + " says " + stored.id()
-            + ": something other than Chameleon wrote to it; appends are refused until they agree"));
-        }
-        return discover(stored).compose(d -> rebuildFence(stored, fenceId)).map(rebuilt -> {
-          tip = stored;
-          fence = rebuilt;
-          if (stored.eventId().isAfter(lastIssued)) {
-            lastIssued = stored.eventId();
-          }
-          loaded = true;
-          tipUnreliable = false;
-          return null;
-        });
-      });
+    return script.compose(v -> stored.load(loaded ? tip : null, discovered)).map(now -> {
+      tip = now.tip();
+      fence = now.fence();
+      if (tip.eventId().isAfter(lastIssued)) {
+        lastIssued = tip.eventId();
+      }
+      loaded = true;
+      tipUnreliable = tipDoubts != doubts;
+      return null;
+    });
   }
 
-  private Tip storedTip(Response hmget) {
-    if (hmget.get(0) == null) {
-      return Tip.EMPTY;
-    }
-    try {
-      return Tip.fromJson(new io.vertx.core.json.JsonObject().put("id", hmget.get(0).toString())
-        .put("hash", hmget.get(1) == null ? null : hmget.get(1).toString()));
-    } catch (IllegalArgumentException e) {
-      throw Failure.unavailable("the tip " + keys.tip() + " is malformed: " + e.getMessage());
-    }
-  }
-
-  /** Hands the events between the cached tip and the stored one to the handler, page by page. */
-  private Future<Void> discover(Tip stored) {
-    if (!loaded || stored.equals(tip)) {
-      return Future.succeededFuture();
-    }
-    if (!stored.eventId().isAfter(tip.eventId())) {
-      LOG.error("[stream: {}, acknowledged_tip: {}, redis_tip: {}] Redis holds an older tip than this"
-        + " log acknowledged: acknowledged events were lost (Redis restarted without appendfsync always,"
-        + " or failed over to a replica that had not received them)", keys.stream(), tip.id(), stored.id());
-      return Future.succeededFuture();
-    }
-    return discoverAfter(tip.eventId(), stored.eventId());
-  }
-
-  private Future<Void> discoverAfter(EventId after, EventId upTo) {
-    return timed(api.xrange(List.of(keys.stream(), "(" + after, upTo.toString(), "COUNT",
-        String.valueOf(StreamPageScan.PAGE))))
-      .compose(reply -> {
-        List<Response> entries = StreamEntries.entries(reply);
-        List<Event> events = new ArrayList<>(entries.size());
-        for (Response entry : entries) {
-          try {
-            events.add(StreamEntries.event(entry));
-          } catch (IllegalArgumentException e) {
-            LOG.warn("[stream: {}, error: {}] unreadable entry not reported", keys.stream(), e.getMessage());
-          }
-        }
-        if (!events.isEmpty()) {
-          LOG.info("[stream: {}, events: {}, from: {}, to: {}] events found that no reply of this"
-              + " log carried; reporting them", keys.stream(), events.size(), events.get(0).id(),
-            events.get(events.size() - 1).id());
-          try {
-            discovered.accept(events);
-          } catch (RuntimeException e) {
-            LOG.error("[stream: {}, error: {}] discovered-events handler failed", keys.stream(), e.toString());
-          }
-        }
-        if (entries.size() < StreamPageScan.PAGE) {
-          return Future.succeededFuture();
-        }
-        return discoverAfter(EventId.parse(StreamEntries.id(entries.get(entries.size() - 1))), upTo);
-      });
-  }
-
-  /** The fence from Redis: the newest fenced event and the plain events after it, up to the tip. */
-  private Future<WriterFence> rebuildFence(Tip stored, String fenceId) {
-    if (stored.isEmpty()) {
-      return Future.succeededFuture(new WriterFence(Tip.EMPTY));
-    }
-    return timed(api.xrevrange(List.of(keys.stream(), stored.id(), fenceId.isEmpty() ? "-" : fenceId,
-        "COUNT", String.valueOf(WriterFence.MAX_TRACKED + 1))))
-      .map(reply -> {
-        List<Event> events = new ArrayList<>();
-        for (Response entry : StreamEntries.entries(reply)) {
-          events.add(StreamEntries.event(entry));
-        }
-        Collections.reverse(events);
-        if (fenceId.isEmpty()) {
-          // no fenced call ever wrote: a writer that has applied nothing, or any of these, may expect
-          return WriterFence.of(Tip.EMPTY, events);
-        }
-        if (events.isEmpty()) {
-          return new WriterFence(stored);
-        }
-        // the oldest read is the fence itself, or (past the cap) an event after it
-        return WriterFence.of(Tip.of(events.get(0)), events.subList(1, events.size()));
-      });
+  private void doubtTip() {
+    tipUnreliable = true;
+    tipDoubts++;
   }
 
   private Future<Void> loadScript() {
-    return timed(api.script(List.of("LOAD", AppendScript.SOURCE))).map(loaded -> {
+    return calls.timed(calls.api.script(List.of("LOAD", AppendScript.SOURCE))).map(loaded -> {
       sha = loaded.toString();
       return null;
     });
@@ -512,8 +414,8 @@ public final class RedisEventLog implements EventLog {
   @Override
   public Future<ChainReport> verify() {
     return onContext(() -> usable()
-      .compose(v -> query(api.hmget(List.of(keys.tip(), "id", "hash"))))
-      .compose(reply -> new StreamChainWalk(context, this::xrange, storedTip(reply), maxLen > 0).run()));
+      .compose(v -> query(calls.api.hmget(List.of(keys.tip(), "id", "hash"))))
+      .compose(reply -> new StreamChainWalk(context, this::xrange, stored.tip(reply), maxLen > 0).run()));
   }
 
   /** Fails at once with a 503 when the log is closed or Redis is known not to answer. */
@@ -532,7 +434,7 @@ public final class RedisEventLog implements EventLog {
     List<String> all = new ArrayList<>(args.size() + 1);
     all.add(keys.stream());
     all.addAll(args);
-    return query(api.xrange(all));
+    return query(calls.api.xrange(all));
   }
 
   /**
@@ -540,7 +442,7 @@ public final class RedisEventLog implements EventLog {
    * get an answer marks Redis down, so the calls after it fail fast.
    */
   private <T> Future<T> query(Future<T> command) {
-    return timed(command).recover(err -> {
+    return calls.timed(command).recover(err -> {
       if (!RedisClients.isReply(err) && !(err instanceof Failure)) {
         down(err);
       }
@@ -548,14 +450,7 @@ public final class RedisEventLog implements EventLog {
     });
   }
 
-  /** Every command goes through here: counted as a round trip, bounded by {@code redis.timeout_ms}. */
-  private <T> Future<T> timed(Future<T> command) {
-    roundTrips++;
-    metrics.roundTrip();
-    return redis.timed(command);
-  }
-
-  // ---- availability: down on the first failure that is not a Redis reply; probed back with backoff
+  // ---- availability: down on the first failure that is not a Redis reply; probed back
 
   private void down(Throwable err) {
     String reason = redis.describe(err);
@@ -563,8 +458,8 @@ public final class RedisEventLog implements EventLog {
       LOG.warn("[stream: {}, reason: {}] event log unavailable; probing Redis", keys.stream(), reason);
     }
     downReason = reason;
-    if (probeTimer < 0 && open) {
-      probeTimer = context.owner().setTimer(probeDelay, t -> probe());
+    if (open) {
+      reconnect.start();
     }
   }
 
@@ -574,38 +469,10 @@ public final class RedisEventLog implements EventLog {
         keys.stream(), redis.endpoint(), tip.id());
     }
     downReason = null;
-    probeDelay = PROBE_FIRST_MS;
-    if (probeTimer >= 0) {
-      context.owner().cancelTimer(probeTimer);
-      probeTimer = -1;
-    }
+    reconnect.stop();
   }
 
-  /**
-   * One probe: a PING whose answer is awaited without a bound (a stalled Redis answers it the moment
-   * it resumes), at most {@link #PROBES_OUT} at a time, the next after a doubled delay.
-   */
-  private void probe() {
-    probeTimer = -1;
-    if (!open || downReason == null) {
-      return;
-    }
-    if (probesOut < PROBES_OUT) {
-      probesOut++;
-      roundTrips++;
-      metrics.roundTrip();
-      api.ping(List.of()).onComplete(pong -> {
-        probesOut--;
-        if (pong.succeeded()) {
-          probeAnswered();
-        }
-      });
-    }
-    probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
-    probeTimer = context.owner().setTimer(probeDelay, t -> probe());
-  }
-
-  /** Redis answered: in the writer loop's turn, reload the tip (and finish opening); up if that works. */
+  /** A probe got an answer: in the writer loop's turn, reload the tip (and finish opening); up if that works. */
   private void probeAnswered() {
     if (writing || downReason == null || !open) {
       return;
@@ -634,10 +501,7 @@ public final class RedisEventLog implements EventLog {
         return Future.succeededFuture();
       }
       open = false;
-      if (probeTimer >= 0) {
-        context.owner().cancelTimer(probeTimer);
-        probeTimer = -1;
-      }
+      reconnect.stop();
       failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
       if (!writing) {
         return Future.succeededFuture();
@@ -687,7 +551,7 @@ public final class RedisEventLog implements EventLog {
 
   /** Commands sent to Redis (round trips), probes included. */
   public long roundTrips() {
-    return roundTrips;
+    return calls.roundTrips();
   }
 
   /** Script calls sent: each carried one batch of append calls. */
