@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * event that does not follow the last one applied shows that something was missed (a bus hiccup,
  * a node that joined or restarted), and the gap is read from the log ({@code events.read}) before
  * going on, instead of going on with a hole. Events at or before the last one applied are dropped
- * (seen twice). Touched only on its owner's context.
+ * (seen twice). A follower that only needs to know of a gap ({@link #noticing}: the dashboard,
+ * whose sockets then replay for themselves) does not read it. Touched only on its owner's context.
  */
 public final class ChainFollower {
 
@@ -45,6 +46,14 @@ public final class ChainFollower {
     this.onGap = onGap;
   }
 
+  /**
+   * A follower that starts at the first event it is given and, at a gap, tells {@code onGap} and
+   * goes on from the event that showed it, without reading what was missed.
+   */
+  public static ChainFollower noticing(Consumer<JsonObject> apply, Consumer<Tip> onGap) {
+    return new ChainFollower(null, null, apply, onGap);
+  }
+
   /** One published event. */
   public void published(JsonObject event) {
     if (reading) {
@@ -54,14 +63,19 @@ public final class ChainFollower {
       return;
     }
     String id = event.getString("id");
-    if (id == null || compare(id, tip.id()) <= 0) {
+    if (id == null || tip != null && compare(id, tip.id()) <= 0) {
       return;
     }
-    if (tip.hash().equals(event.getString("prev_hash"))) {
+    if (tip == null || tip.hash().equals(event.getString("prev_hash"))) {
       take(event);
       return;
     }
     gaps++;
+    if (bus == null) {
+      onGap.accept(tip);
+      take(event);
+      return;
+    }
     LOG.info("[after: {}, got: {}] events were missed; reading them from the log", tip.id(), id);
     onGap.accept(tip);
     arrived.add(event);
@@ -98,7 +112,7 @@ public final class ChainFollower {
     return EventId.parse(a).compareTo(EventId.parse(b));
   }
 
-  /** The newest event applied. */
+  /** The newest event applied (null for a {@link #noticing} follower that has seen none yet). */
   public Tip tip() {
     return tip;
   }

@@ -1,7 +1,9 @@
 package io.chameleon.dashboard;
 
+import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.ChainFollower;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -16,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * them on the node-local {@link Addresses#DASHBOARD_PUSH}, where each gateway instance's sockets
  * pick them up. After an event that changes intervention requests it fetches the metrics and
  * pushes {@code metrics_update} — at most one fetch per {@value #METRICS_INTERVAL_MS} ms.
+ * Events are followed in chain order: one whose {@code prev_hash} is not the last event's hash
+ * shows that this node missed events (a bus hiccup in a cluster), and every socket is sent
+ * {@code resync}, so its client replays from its last event id instead of going on with a hole.
  * Answers {@link Addresses#DASHBOARD_STATUS} for readiness.
  */
 public final class DashboardVerticle extends VerticleBase {
@@ -29,6 +34,7 @@ public final class DashboardVerticle extends VerticleBase {
   private SocketGauge gauge;
   private long lastFetch = Long.MIN_VALUE / 2;
   private boolean fetchScheduled;
+  private final ChainFollower chain = ChainFollower.noticing(this::derive, this::missed);
 
   @Override
   public Future<?> start() {
@@ -41,7 +47,15 @@ public final class DashboardVerticle extends VerticleBase {
   }
 
   private void onEvent(Message<JsonObject> message) {
-    JsonObject event = message.body();
+    chain.published(message.body());
+  }
+
+  private void missed(Tip after) {
+    LOG.warn("[after: {}] this node missed events; every socket is told to resync", after.id());
+    Push.of(Push.RESYNC, null, new JsonObject().put("missed_after", after.id())).publish(vertx);
+  }
+
+  private void derive(JsonObject event) {
     for (Push push : PushDerivation.derive(event)) {
       push.publish(vertx);
     }
@@ -82,6 +96,7 @@ public final class DashboardVerticle extends VerticleBase {
       .put("sockets", gauge.open())
       .put("peak_queued_bytes", gauge.peakQueuedBytes())
       .put("resyncs", gauge.resyncs())
+      .put("gaps", chain.gaps())
       .put("replays", gauge.replays())
       .put("held_back", gauge.heldBack()));
   }

@@ -20,6 +20,8 @@ public record Push(String type, String eventId, String frame) {
   public static final String STATUS_CHANGED = "status_changed";
   public static final String UOW_CHANGED = "uow_changed";
   public static final String METRICS_UPDATE = "metrics_update";
+  /** Not derived from an event: this node missed events, the client should replay from its last id. */
+  public static final String RESYNC = "resync";
 
   static final String TYPE_HEADER = "push_type";
   static final String EVENT_ID_HEADER = "event_id";

@@ -3,6 +3,7 @@ package io.chameleon.guardian;
 import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
 import io.chameleon.snapshot.Snapshotter;
@@ -59,6 +60,7 @@ public final class GuardianVerticle extends VerticleBase {
   private final List<JsonObject> followedWhileLoading = new ArrayList<>();
   /** The newest event this instance has applied, or read past, with its hash. */
   private Tip tip = Tip.EMPTY;
+  private ChainFollower chain;
   private BusClient bus;
   private long changeBudgetMs;
   /** The id of the newest published event this instance has followed. */
@@ -124,6 +126,7 @@ public final class GuardianVerticle extends VerticleBase {
       .transform(done -> {
         if (done.succeeded()) {
           tip = done.result();
+          chain = new ChainFollower(bus, tip, this::applyFollowed, gap -> { });
           loaded = true;
           loading = null;
           followedWhileLoading.forEach(this::follow);
@@ -167,29 +170,29 @@ public final class GuardianVerticle extends VerticleBase {
       followedWhileLoading.add(event);
       return;
     }
+    // in chain order: a gap (events this node missed) is read from the log before going on
+    chain.published(event);
+  }
+
+  private void applyFollowed(JsonObject event) {
     String type = event.getString("event_type");
     if (REGISTERED.equals(type) || REMOVED.equals(type)) {
       replay(event);
     }
     String id = event.getString("id");
-    String hash = event.getString("hash");
-    if (id != null && hash != null && compareIds(id, tip.id()) > 0) {
-      tip = new Tip(id, hash);
-      if (snapshotWriter) {
-        snapshotter.applied(registry, tip, 1);
+    tip = new Tip(id, event.getString("hash"));
+    if (snapshotWriter) {
+      snapshotter.applied(registry, tip, 1);
+    }
+    lastFollowed = id;
+    // answer the changes waiting for this event: every instance has it by now
+    awaiting.entrySet().removeIf(waiting -> {
+      if (compareIds(waiting.getKey(), id) <= 0) {
+        waiting.getValue().forEach(Promise::tryComplete);
+        return true;
       }
-    }
-    if (id != null) {
-      lastFollowed = id;
-      // answer the changes waiting for this event: every instance has it by now
-      awaiting.entrySet().removeIf(waiting -> {
-        if (compareIds(waiting.getKey(), id) <= 0) {
-          waiting.getValue().forEach(Promise::tryComplete);
-          return true;
-        }
-        return false;
-      });
-    }
+      return false;
+    });
   }
 
   /**
