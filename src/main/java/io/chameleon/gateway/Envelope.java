@@ -10,6 +10,9 @@ import java.util.function.Function;
 /** Writes the SPEC §1 response envelope: {@code {success, data}} or {@code {success, error}}. */
 final class Envelope {
 
+  /** What a 503 tells the client to wait before trying again (a writer take-over takes seconds). */
+  static final String RETRY_AFTER_SECONDS = "2";
+
   private Envelope() {
   }
 
@@ -39,7 +42,12 @@ final class Envelope {
     if (data != null) {
       body.put("data", data);
     }
-    return json(ctx.response().setStatusCode(failure.status()), body);
+    HttpServerResponse response = ctx.response().setStatusCode(failure.status());
+    if (failure.status() == 503) {
+      // a backend down or busy, or no writer while a cluster hands the lease over: nothing changed
+      response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    }
+    return json(response, body);
   }
 
   private static Future<Void> json(HttpServerResponse response, JsonObject body) {

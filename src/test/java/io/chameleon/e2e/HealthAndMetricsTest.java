@@ -42,6 +42,7 @@ class HealthAndMetricsTest {
       String admin = node.token("admin", "ADMIN");
       Response put = node.http.send("PUT", "/api/guardians/x", admin, "{\"type\":\"PASS_THRU\",\"attributes\":{}}");
       assertEquals(503, put.status(), "a missing backend must be a 503: " + put.body());
+      assertEquals("2", put.headers().firstValue("Retry-After").orElse(null), "a 503 says when to try again");
     }
   }
 
