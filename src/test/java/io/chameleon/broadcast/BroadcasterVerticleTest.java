@@ -129,6 +129,7 @@ class BroadcasterVerticleTest {
 
                 assertEquals("file", status.getString("backend"));
                 assertEquals("UP", status.getString("status"));
+                assertNull(status.getValue("reason"));
                 assertEquals(3L, status.getLong("events_emitted"));
                 assertTrue(status.getLong("bytes_written") > 0);
                 assertEquals(0L, status.getLong("errors"));
@@ -164,7 +165,7 @@ class BroadcasterVerticleTest {
       })));
   }
 
-  /** Verifies that a full disk answers 503 over the bus and status reports DOWN with an error. */
+  /** Verifies that a full disk answers 503 over the bus and status reports DOWN with an error and a reason. */
   @Test
   void fullDiskIsUnavailable(Vertx vertx, VertxTestContext ctx) {
     Path full = Path.of("/dev/full");
@@ -178,6 +179,7 @@ class BroadcasterVerticleTest {
             ctx.verify(() -> {
               assertEquals(503, ((Failure) append.cause()).status());
               assertEquals("DOWN", status.getString("status"));
+              assertTrue(status.getString("reason").contains("/dev/full"), status.getString("reason"));
               assertEquals(1L, status.getLong("errors"));
               assertEquals("0-0", status.getString("last_id"));
             });
