@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * backend that no reply carried (a write whose reply was lost, and that landed). Config:
  * {@code {events: {backend: "file", file: "<path>"}}} or {@code {events: {backend: "redis", redis:
  * {stream, key_prefix, max_len}}, redis: {url, timeout_ms}}}.
+ *
+ * <p>In a cluster every node's broadcaster serves reads, but only the writer's takes appends: it
+ * answers {@code events.append} while this node holds the writer lease (node-local
+ * {@code cluster.writer}), every batch carrying the lease's epoch, which the Redis append script
+ * checks; a call that names another epoch than this node's (a store deposed by a take-over) is
+ * refused before it reaches Redis.
  */
 public final class BroadcasterVerticle extends VerticleBase {
 
@@ -35,6 +42,9 @@ public final class BroadcasterVerticle extends VerticleBase {
   private EventLog log;
   private EventMetrics metrics;
   private RedisClients redis;
+  private MessageConsumer<JsonObject> appends;
+  /** The writer epoch of this node while it holds the lease (cluster), else null. */
+  private Long epoch;
 
   public BroadcasterVerticle() {
     this(UnaryOperator.identity());
@@ -56,8 +66,13 @@ public final class BroadcasterVerticle extends VerticleBase {
     log.onDiscovered(events -> events.forEach(event ->
       vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson())));
     EventBus bus = vertx.eventBus();
+    boolean clustered = config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false);
+    // a single node takes appends from the start; a clustered one only while it holds the lease
+    Future<Void> writes = clustered
+      ? bus.<JsonObject>localConsumer(Addresses.CLUSTER_WRITER, m -> onRole(m.body())).completion()
+      : takeAppends();
     return log.open().compose(opened -> Future.all(
-      bus.<JsonObject>consumer(Addresses.EVENTS_APPEND, this::onAppend).completion(),
+      writes,
       bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_VERIFY, this::onVerify).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_STATUS, this::onStatus).completion()))
@@ -69,6 +84,32 @@ public final class BroadcasterVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closed = log == null ? Future.succeededFuture() : log.close();
     return redis == null ? closed : closed.eventually(() -> redis.close());
+  }
+
+  private Future<Void> takeAppends() {
+    if (appends == null) {
+      appends = vertx.eventBus().consumer(Addresses.EVENTS_APPEND, this::onAppend);
+    }
+    return appends.completion();
+  }
+
+  /** The writer lease of this node changed hands: {@code {writer, epoch}}. */
+  private void onRole(JsonObject role) {
+    if (role.getBoolean("writer", false)) {
+      long taken = role.getLong("epoch");
+      log.writerEpoch(String.valueOf(taken))
+        .onSuccess(set -> {
+          epoch = taken;
+          takeAppends();
+          LOG.info("[epoch: {}] this node's broadcaster takes appends", taken);
+        });
+    } else if (appends != null) {
+      epoch = null;
+      MessageConsumer<JsonObject> gone = appends;
+      appends = null;
+      gone.unregister();
+      LOG.info("this node's broadcaster no longer takes appends");
+    }
   }
 
   private EventLog createLog(JsonObject config) {
@@ -98,6 +139,11 @@ public final class BroadcasterVerticle extends VerticleBase {
     try {
       drafts = EventRequests.append(message.body());
       expect = EventRequests.expect(message.body());
+      Long callerEpoch = EventRequests.epoch(message.body());
+      if (callerEpoch != null && !callerEpoch.equals(epoch)) {
+        throw Failure.unavailable("this node is not the writer of epoch " + callerEpoch
+          + " (a take-over happened); nothing was written");
+      }
       Long within = EventRequests.startWithinMs(message.body());
       if (within != null) {
         startBy = System.nanoTime() + within * 1_000_000L;

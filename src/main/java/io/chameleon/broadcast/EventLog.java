@@ -85,6 +85,14 @@ public interface EventLog {
   Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types);
 
   /**
+   * The writer epoch every append of this process must match from now on (a clustered node that
+   * took the writer lease), {@code ""} for none. Only a log shared by a cluster has epochs.
+   */
+  default Future<Void> writerEpoch(String epoch) {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Where the log reports events it finds in its backend that no append of this process was
    * answered with — a write whose reply was lost (a timeout, a cut connection) and that landed after
    * all — so they are published like any other. A file has one writer and never calls it.

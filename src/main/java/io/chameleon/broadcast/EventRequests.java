@@ -89,6 +89,21 @@ public final class EventRequests {
     }
   }
 
+  /**
+   * The optional {@code epoch} of an append: the writer epoch its caller holds (a clustered store).
+   * Null when absent.
+   */
+  public static Long epoch(JsonObject body) {
+    Object value = body == null ? null : body.getValue("epoch");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 1) {
+      throw Failure.badRequest("epoch must be a positive integer");
+    }
+    return ((Number) value).longValue();
+  }
+
   /** {@code {after?, after_hash?, count?, types?}} → a read request. */
   public static Read read(JsonObject body) {
     JsonObject json = body == null ? new JsonObject() : body;

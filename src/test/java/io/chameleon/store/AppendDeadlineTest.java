@@ -99,6 +99,8 @@ class AppendDeadlineTest {
     @Override public String backend() { return log.backend(); }
     @Override public boolean available() { return log.available(); }
     @Override public Tip tip() { return log.tip(); }
+    @Override public String unavailableReason() { return log.unavailableReason(); }
+    @Override public void onDiscovered(java.util.function.Consumer<List<Event>> handler) { log.onDiscovered(handler); }
     @Override public long eventsEmitted() { return log.eventsEmitted(); }
     @Override public long bytesWritten() { return log.bytesWritten(); }
     @Override public long errors() { return log.errors(); }

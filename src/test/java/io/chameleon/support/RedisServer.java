@@ -144,8 +144,8 @@ public final class RedisServer implements AutoCloseable {
         if ("PONG".equals(command("PING"))) {
           return;
         }
-      } catch (IllegalStateException notYet) {
-        // not listening yet, or still loading its append-only file
+      } catch (IllegalStateException | RedisError notYet) {
+        // not listening yet, or still loading its append-only file (-LOADING)
       }
       try {
         process.waitFor(20, TimeUnit.MILLISECONDS);

@@ -117,6 +117,8 @@ public final class RedisEventLog implements EventLog {
     String checked = Objects.requireNonNull(epoch, "epoch");
     return onContext(() -> {
       this.epoch = checked;
+      // a new writer: the stream moved on while this node was a standby
+      doubtTip();
       return Future.succeededFuture();
     });
   }
