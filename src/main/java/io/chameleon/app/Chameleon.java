@@ -12,11 +12,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,14 +52,34 @@ public final class Chameleon {
 
   /** A Vert.x instance with Micrometer metrics behind a Prometheus registry. */
   public static Vertx createVertx() {
+    return builder(new VertxOptions()).build();
+  }
+
+  /**
+   * A clustered Vert.x instance (Hazelcast, see {@link Clustering}) with the same metrics, for a
+   * prepared configuration with {@code cluster.enabled}. Completes once this node has joined; the
+   * other nodes' consumers become visible a moment later, which /health shows.
+   */
+  public static Future<Vertx> createClusteredVertx(JsonObject config) {
+    JsonObject cluster = config.getJsonObject("cluster");
+    EventBusOptions bus = Clustering.eventBusOptions(cluster);
+    HazelcastClusterManager manager = new HazelcastClusterManager(Clustering.hazelcastConfig(cluster));
+    long started = System.nanoTime();
+    return builder(new VertxOptions().setEventBusOptions(bus))
+      .withClusterManager(manager)
+      .buildClustered()
+      .onSuccess(vertx -> LOG.info("joined the cluster [node: {}, members: {}, tls: {}, took_ms: {}]", manager.getNodeId(),
+        manager.getNodes().size(), bus.isSsl(), (System.nanoTime() - started) / 1_000_000));
+  }
+
+  private static VertxBuilder builder(VertxOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return Vertx.builder()
-      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+      .with(options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-      .withMetrics(new MicrometerMetricsFactory(registry))
-      .build();
+      .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /**

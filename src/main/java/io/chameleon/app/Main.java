@@ -61,16 +61,36 @@ public final class Main {
       if (config != null && !Files.exists(config)) {
         throw new ConfigException("--config: " + config + " does not exist");
       }
-      return Chameleon.prepare(Settings.load(file, env));
+      return Chameleon.prepare(Settings.load(file, effectiveEnv()));
+    }
+
+    /** The environment as the settings see it; a command's flags may add to it. */
+    Map<String, String> effectiveEnv() {
+      return env;
     }
   }
 
   @Command(name = "run", description = "Start a node with the configured verticles (the embedded default: all of them).")
   static final class Run extends WithEnv implements Callable<Integer> {
+    @Option(names = "--cluster", description = "join a cluster over Hazelcast (the same as cluster.enabled=true;"
+      + " needs events.backend=redis)")
+    boolean cluster;
+
+    /** The flag wins over the file and the environment: it is the same as CHAMELEON_CLUSTER_ENABLED=true. */
+    @Override
+    Map<String, String> effectiveEnv() {
+      if (!cluster) {
+        return env;
+      }
+      Map<String, String> withFlag = new java.util.HashMap<>(env);
+      withFlag.put("CHAMELEON_CLUSTER_ENABLED", "true");
+      return withFlag;
+    }
+
     @Override
     public Integer call() throws Exception {
       JsonObject settings = settings();
-      Vertx vertx = Chameleon.createVertx();
+      Vertx vertx = createVertx(settings);
       CompletableFuture<Chameleon> started = Chameleon.deploy(vertx, settings).toCompletionStage().toCompletableFuture();
       try {
         Chameleon node = started.get();
@@ -88,6 +108,18 @@ public final class Main {
       } catch (java.util.concurrent.ExecutionException e) {
         vertx.close();
         throw new IllegalStateException("start failed: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+
+    /** A plain Vert.x, or with cluster.enabled one that has joined the cluster (this thread waits). */
+    private static Vertx createVertx(JsonObject settings) throws InterruptedException {
+      if (!settings.getJsonObject("cluster").getBoolean("enabled")) {
+        return Chameleon.createVertx();
+      }
+      try {
+        return Chameleon.createClusteredVertx(settings).toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("cannot join the cluster: " + e.getCause().getMessage(), e.getCause());
       }
     }
   }

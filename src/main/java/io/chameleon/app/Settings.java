@@ -26,6 +26,11 @@ public final class Settings {
     String envName() {
       return "CHAMELEON_" + path.toUpperCase().replace('.', '_').replace('-', '_');
     }
+
+    /** A password or secret: its value is never shown, not even in an error message. */
+    boolean secret() {
+      return path.endsWith("password") || path.equals("auth.secret");
+    }
   }
 
   static final List<Key> KEYS = List.of(
@@ -64,7 +69,19 @@ public final class Settings {
     key("verticles.dashboard.enabled", Type.BOOL, true, s -> true, "true or false", "run the dashboard push fan-out and serve the socket and console on this node"),
     key("verticles.dashboard.instances", Type.INT, 1, range(1, 1), "1", "dashboard instances"),
     key("verticles.broadcaster.enabled", Type.BOOL, true, s -> true, "true or false", "run the broadcaster (event log) on this node"),
-    key("verticles.broadcaster.instances", Type.INT, 1, range(1, 1), "1 (one writer per log)", "broadcaster instances")
+    key("verticles.broadcaster.instances", Type.INT, 1, range(1, 1), "1 (one writer per log)", "broadcaster instances"),
+    key("cluster.enabled", Type.BOOL, false, s -> true, "true or false (run --cluster sets it)", "join a Vert.x cluster over Hazelcast; needs events.backend redis"),
+    key("cluster.name", Type.STRING, null, nonEmpty(), "a non-empty string", "the cluster to join; unset = cluster.xml's (chameleon)"),
+    key("cluster.members", Type.STRING, null, members(), "host:port,host:port", "Hazelcast members to join through (TCP-IP); unset = cluster.xml's (127.0.0.1:5701-5703)"),
+    key("cluster.host", Type.STRING, null, nonEmpty(), "an address of this machine", "the interface Hazelcast binds; unset = cluster.xml's (127.0.0.1)"),
+    key("cluster.port", Type.INT, null, range(1, 65535), "1..65535", "this member's Hazelcast port, exactly; unset = cluster.xml's (5701, or the next free one up to 5710)"),
+    key("cluster.bus_host", Type.STRING, null, nonEmpty(), "an address of this machine", "the address the clustered event bus binds and other nodes connect to; unset = the address Hazelcast binds"),
+    key("cluster.bus_port", Type.INT, 0, range(0, 65535), "0..65535 (0 = any free port)", "the clustered event bus port"),
+    key("cluster.tls.enabled", Type.BOOL, false, s -> true, "true or false", "TLS with client certificates on the clustered event bus"),
+    key("cluster.tls.key_store", Type.STRING, null, nonEmpty(), "a PKCS#12 file", "this node's key and certificate (PKCS#12)"),
+    key("cluster.tls.key_store_password", Type.STRING, null, s -> true, "a string", "the key store's password (never logged)"),
+    key("cluster.tls.trust_store", Type.STRING, null, nonEmpty(), "a PKCS#12 file", "the certificates of the nodes (or their CA) this node accepts (PKCS#12)"),
+    key("cluster.tls.trust_store_password", Type.STRING, null, s -> true, "a string", "the trust store's password (never logged)")
   );
 
   private Settings() {
@@ -106,7 +123,7 @@ public final class Settings {
         value = checkType(key, value);
       }
       if (value != null && !key.check().test(value)) {
-        throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(value));
+        throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(key, value));
       }
       put(out, key.path(), value);
     }
@@ -134,10 +151,56 @@ public final class Settings {
         + maxLen + " with snapshot.every_events " + every);
     }
     boolean redisBackend = "redis".equals(config.getJsonObject("events").getString("backend"));
+    checkCluster(config.getJsonObject("cluster"), redisBackend);
     if (redisBackend && config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
       throw new ConfigException("redis.timeout_ms: must be below bus.timeout_ms ("
         + config.getJsonObject("bus").getInteger("timeout_ms") + "), so a stalled Redis is a 503 before the caller gives up");
     }
+  }
+
+  /** Clustered mode's rules: the shared Redis log, and a complete TLS setup when TLS is on. */
+  private static void checkCluster(JsonObject cluster, boolean redisBackend) {
+    if (cluster.getBoolean("enabled") && !redisBackend) {
+      throw new ConfigException("events.backend: clustered mode (cluster.enabled, run --cluster) needs redis, got file:"
+        + " the nodes of a cluster share one event log, the Redis stream; a file log belongs to one node");
+    }
+    JsonObject tls = cluster.getJsonObject("tls");
+    if (tls.getBoolean("enabled")) {
+      for (String name : List.of("key_store", "key_store_password", "trust_store", "trust_store_password")) {
+        if (tls.getString(name) == null) {
+          throw new ConfigException("cluster.tls." + name + ": required when cluster.tls.enabled is true");
+        }
+      }
+    }
+  }
+
+  private static Predicate<Object> members() {
+    return v -> v instanceof String s && !s.isBlank()
+      && java.util.Arrays.stream(s.split(",", -1)).allMatch(Settings::hostAndPort);
+  }
+
+  /** {@code host:port} with a port in 1..65535 (an IPv6 address in brackets). */
+  static boolean hostAndPort(String entry) {
+    String text = entry.trim();
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      return false;
+    }
+    String host = text.substring(0, colon);
+    if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]"))) {
+      return false;
+    }
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      return port >= 1 && port <= 65535 && !host.isBlank() && host.chars().noneMatch(Character::isWhitespace);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** A value of {@code key} as an error message may show it: a password or secret never. */
+  static Object shown(Key key, Object value) {
+    return key.secret() ? "***" : shown(value);
   }
 
   /** A value as an error message may show it: never a password inside a URL. */
@@ -172,7 +235,7 @@ public final class Settings {
         }
       };
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + shown(raw) + "'");
+      throw new ConfigException(key.path() + " (" + key.envName() + "): must be " + key.rule() + ", got '" + shown(key, raw) + "'");
     }
   }
 
@@ -186,7 +249,7 @@ public final class Settings {
       case BOOL -> value instanceof Boolean;
     };
     if (!ok) {
-      throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(value));
+      throw new ConfigException(key.path() + ": must be " + key.rule() + ", got " + shown(key, value));
     }
     return value instanceof Long l ? Integer.valueOf(l.intValue()) : value;
   }
