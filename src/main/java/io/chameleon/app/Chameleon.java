@@ -2,6 +2,7 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.cluster.WriterLeaseVerticle;
 import io.chameleon.dashboard.DashboardRoutes;
 import io.chameleon.dashboard.DashboardVerticle;
 import io.chameleon.gateway.GatewayVerticle;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -124,6 +126,15 @@ public final class Chameleon {
     chain = step(chain, vertx, config, verticles, "broadcaster", BroadcasterVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "guardian", GuardianVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
+    if (config.getJsonObject("cluster").getBoolean("enabled") && verticles.getJsonObject("store").getBoolean("enabled")) {
+      // a store node competes for the writer lease once its store is loaded and following
+      chain = chain.compose(v -> vertx.deployVerticle(new WriterLeaseVerticle(), new DeploymentOptions().setConfig(withNodeId(vertx, config))))
+        .onSuccess(id -> {
+          ids.add(id);
+          LOG.info("deployed [verticle: writer lease, instances: 1]");
+        })
+        .mapEmpty();
+    }
     chain = step(chain, vertx, config, verticles, "dashboard", DashboardVerticle::new, ids);
     chain = step(chain, vertx, config, verticles, "gateway", () -> {
       GatewayVerticle gateway = verticles.getJsonObject("dashboard").getBoolean("enabled")
@@ -134,6 +145,15 @@ public final class Chameleon {
     }, ids);
     Chameleon node = new Chameleon(vertx, ids, gateways);
     return chain.map(node).recover(err -> node.undeploy().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  /** The configuration with {@code cluster.node_id}: the cluster manager's id of this node (as /health shows it). */
+  private static JsonObject withNodeId(Vertx vertx, JsonObject config) {
+    JsonObject copy = config.copy();
+    String nodeId = vertx instanceof VertxInternal internal && internal.clusterManager() != null
+      ? internal.clusterManager().getNodeId() : java.util.UUID.randomUUID().toString();
+    copy.getJsonObject("cluster").put("node_id", nodeId);
+    return copy;
   }
 
   private static Future<Void> step(Future<Void> previous, Vertx vertx, JsonObject config, JsonObject verticles,

@@ -77,6 +77,7 @@ public final class Settings {
     key("cluster.port", Type.INT, null, range(1, 65535), "1..65535", "this member's Hazelcast port, exactly; unset = cluster.xml's (5701, or the next free one up to 5710)"),
     key("cluster.bus_host", Type.STRING, null, nonEmpty(), "an address of this machine", "the address the clustered event bus binds and other nodes connect to; unset = the address Hazelcast binds"),
     key("cluster.bus_port", Type.INT, 0, range(0, 65535), "0..65535 (0 = any free port)", "the clustered event bus port"),
+    key("cluster.lease_ttl_ms", Type.INT, 5000, range(1000, 60_000), "1000..60000, at least twice redis.timeout_ms", "the writer lease's time-to-live: a writer renews it every third of it; when the writer dies another node takes over once it expires"),
     key("cluster.tls.enabled", Type.BOOL, false, s -> true, "true or false", "TLS with client certificates on the clustered event bus"),
     key("cluster.tls.key_store", Type.STRING, null, nonEmpty(), "a PKCS#12 file", "this node's key and certificate (PKCS#12)"),
     key("cluster.tls.key_store_password", Type.STRING, null, s -> true, "a string", "the key store's password (never logged)"),
@@ -151,7 +152,9 @@ public final class Settings {
         + maxLen + " with snapshot.every_events " + every);
     }
     boolean redisBackend = "redis".equals(config.getJsonObject("events").getString("backend"));
-    checkCluster(config.getJsonObject("cluster"), redisBackend);
+    JsonObject verticles = config.getJsonObject("verticles");
+    checkCluster(config.getJsonObject("cluster"), redisBackend, config.getJsonObject("redis").getInteger("timeout_ms"),
+      verticles.getJsonObject("store").getBoolean("enabled"), verticles.getJsonObject("broadcaster").getBoolean("enabled"));
     if (redisBackend && config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
       throw new ConfigException("redis.timeout_ms: must be below bus.timeout_ms ("
         + config.getJsonObject("bus").getInteger("timeout_ms") + "), so a stalled Redis is a 503 before the caller gives up");
@@ -159,7 +162,17 @@ public final class Settings {
   }
 
   /** Clustered mode's rules: the shared Redis log, and a complete TLS setup when TLS is on. */
-  private static void checkCluster(JsonObject cluster, boolean redisBackend) {
+  private static void checkCluster(JsonObject cluster, boolean redisBackend, int redisTimeoutMs, boolean storeEnabled,
+                                   boolean broadcasterEnabled) {
+    if (cluster.getBoolean("enabled") && cluster.getInteger("lease_ttl_ms") < 2 * redisTimeoutMs) {
+      throw new ConfigException("cluster.lease_ttl_ms: must be at least twice redis.timeout_ms (" + redisTimeoutMs
+        + "), so one slow renewal does not cost the writer its lease");
+    }
+    if (cluster.getBoolean("enabled") && storeEnabled != broadcasterEnabled) {
+      throw new ConfigException("verticles.store.enabled: in a cluster the store and the broadcaster run on the same"
+        + " nodes (verticles.broadcaster.enabled is " + broadcasterEnabled + "): the writer lease holder takes both"
+        + " the store's commands and the log's appends");
+    }
     if (cluster.getBoolean("enabled") && !redisBackend) {
       throw new ConfigException("events.backend: clustered mode (cluster.enabled, run --cluster) needs redis, got file:"
         + " the nodes of a cluster share one event log, the Redis stream; a file log belongs to one node");
