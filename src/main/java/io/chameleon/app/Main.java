@@ -2,7 +2,11 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.auth.JwtKeys;
+import io.chameleon.broadcast.file.FileEventLog;
+import io.chameleon.broadcast.redis.StreamCopy;
 import io.chameleon.bus.Role;
+import io.chameleon.redis.RedisClients;
+import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -21,7 +25,7 @@ import picocli.CommandLine;
 /** The command line: {@code run} starts a node, {@code token} mints a pilot token. */
 @Command(name = "chameleon", mixinStandardHelpOptions = true,
   description = "Human-in-the-loop control plane for automated workflows.",
-  subcommands = {Main.Run.class, Main.Token.class})
+  subcommands = {Main.Run.class, Main.Token.class, Main.Events.class})
 public final class Main {
 
   /** Where the configuration file is looked for unless --config or CHAMELEON_CONFIG says otherwise. */
@@ -41,6 +45,10 @@ public final class Main {
     cli.getSubcommands().values().forEach(sub -> {
       ((WithEnv) sub.getCommand()).env = env;
       sub.setOut(out).setErr(err);
+      sub.getSubcommands().values().forEach(nested -> {
+        ((WithEnv) nested.getCommand()).env = env;
+        nested.setOut(out).setErr(err);
+      });
     });
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("chameleon: " + (e instanceof ConfigException ? "configuration error: " : "") + e.getMessage());
@@ -120,6 +128,72 @@ public final class Main {
         return Chameleon.createClusteredVertx(settings).toCompletionStage().toCompletableFuture().get();
       } catch (java.util.concurrent.ExecutionException e) {
         throw new IllegalStateException("cannot join the cluster: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+
+  @Command(name = "events", description = "Work on the audit event log.", subcommands = {Main.Copy.class})
+  static final class Events extends WithEnv implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return 2;
+    }
+  }
+
+  @Command(name = "copy", description = "Copy the file event log into the configured Redis stream (redis.url,"
+    + " events.redis.*), keeping every id and hash, to move a node from the file backend to Redis. Stop the node"
+    + " first. A copy cut short continues where it stopped; a stream holding other events is left alone.")
+  static final class Copy extends WithEnv implements Callable<Integer> {
+    static final long PROGRESS_EVERY = 10_000;
+
+    @Option(names = "--from", description = "the JSON Lines log to copy (default: events.file)")
+    Path from;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonObject settings = settings();
+      Path source = from != null ? from : Path.of(settings.getJsonObject("events").getString("file"));
+      if (!Files.isRegularFile(source)) {
+        throw new IllegalArgumentException("--from: " + source + " is not a file (the file event log to copy)");
+      }
+      JsonObject stream = settings.getJsonObject("events").getJsonObject("redis");
+      RedisKeys keys = new RedisKeys(stream.getString("key_prefix"), stream.getString("stream"));
+      PrintWriter out = spec.commandLine().getOut();
+      Vertx vertx = Vertx.vertx();
+      RedisClients redis = RedisClients.create(vertx, settings.getJsonObject("redis"));
+      try {
+        FileEventLog log = new FileEventLog(vertx, source);
+        await(log.open());
+        out.println("copying " + source + " (up to event " + log.tip().id() + ") into the stream " + keys.stream()
+          + " at Redis " + redis.endpoint());
+        long[] shown = {0};
+        StreamCopy.Result result = await(new StreamCopy(redis, keys).copy(log, copied -> {
+          if (copied - shown[0] >= PROGRESS_EVERY) {
+            shown[0] = copied;
+            out.println("  " + copied + " events copied");
+          }
+        }));
+        await(log.close());
+        out.println("copied " + result.copied() + " events (" + result.alreadyThere() + " were there already);"
+          + " the stream ends at " + result.tip().id() + ". Start the node with events.backend=redis.");
+        return 0;
+      } finally {
+        await(redis.close().eventually(vertx::close));
+      }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+      try {
+        return future.toCompletionStage().toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
       }
     }
   }
