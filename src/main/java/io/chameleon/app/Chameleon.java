@@ -118,7 +118,9 @@ public final class Chameleon {
   }
 
   /** Deploys the enabled verticles over a prepared configuration. */
-  public static Future<Chameleon> deploy(Vertx vertx, JsonObject config) {
+  public static Future<Chameleon> deploy(Vertx vertx, JsonObject prepared) {
+    // a clustered node's verticles know its id (the writer lease holds it; /health shows it)
+    JsonObject config = prepared.getJsonObject("cluster").getBoolean("enabled") ? withNodeId(vertx, prepared) : prepared;
     JsonObject verticles = config.getJsonObject("verticles");
     List<String> ids = new CopyOnWriteArrayList<>();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
@@ -128,7 +130,7 @@ public final class Chameleon {
     chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
     if (config.getJsonObject("cluster").getBoolean("enabled") && verticles.getJsonObject("store").getBoolean("enabled")) {
       // a store node competes for the writer lease once its store is loaded and following
-      chain = chain.compose(v -> vertx.deployVerticle(new WriterLeaseVerticle(), new DeploymentOptions().setConfig(withNodeId(vertx, config))))
+      chain = chain.compose(v -> vertx.deployVerticle(new WriterLeaseVerticle(), new DeploymentOptions().setConfig(config)))
         .onSuccess(id -> {
           ids.add(id);
           LOG.info("deployed [verticle: writer lease, instances: 1]");

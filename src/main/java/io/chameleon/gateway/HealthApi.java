@@ -6,6 +6,8 @@ import io.chameleon.bus.Failure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,9 +49,13 @@ final class HealthApi {
 
   void health(RoutingContext ctx) {
     JsonObject backends = new JsonObject();
+    JsonObject writer = new JsonObject();
     Future<?>[] checks = BACKENDS.entrySet().stream()
       .map(e -> bus.request(e.getValue(), new JsonObject())
         .map(status -> {
+          if (status.getValue("writer") instanceof JsonObject answered) {
+            writer.mergeIn(answered); // the store that answered is the writer's: who, under which epoch
+          }
           JsonObject state = new JsonObject().put("status", status.getString("status", "UP"));
           if (status.getValue("reason") instanceof String reason) {
             state.put("reason", reason);
@@ -64,8 +70,12 @@ final class HealthApi {
     all.add(cluster);
     Future.join(all).onComplete(done -> {
       boolean ready = backends.stream().allMatch(e -> "UP".equals(((JsonObject) e.getValue()).getString("status")));
+      JsonObject facts = cluster.result();
+      if (facts.getBoolean("enabled")) {
+        facts.put("writer", writer.isEmpty() ? null : writer);
+      }
       JsonObject data = new JsonObject().put("live", true).put("ready", ready).put("backends", backends)
-        .put("cluster", cluster.result());
+        .put("cluster", facts);
       if (ready) {
         Envelope.ok(ctx, 200, data);
       } else {
@@ -79,7 +89,8 @@ final class HealthApi {
    * This node's place in the cluster: {@code {"enabled": false}} on a single node; else its id,
    * the members the cluster manager sees (with their event bus address, where known in time) and
    * the verticles this node runs, from the configuration it started with (the gateway's own, the
-   * context this handler runs on).
+   * context this handler runs on), and — on a node that runs the store — its part in the writer
+   * lease ({@code lease}: whether it holds it, under which epoch, who holds it).
    */
   private static Future<JsonObject> cluster(Vertx vertx, Context context) {
     ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
@@ -95,11 +106,21 @@ final class HealthApi {
       }
     }
     List<Future<JsonObject>> members = manager.getNodes().stream().sorted().map(id -> member(manager, id, context)).toList();
-    return Future.join(members).transform(done -> Future.succeededFuture(new JsonObject()
+    // node-local: only a store node has a lease verticle; elsewhere there is no lease to show
+    Future<JsonObject> lease = vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_WRITER_STATUS, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(MEMBER_INFO_TIMEOUT_MS))
+      .map(Message::body)
+      .map(status -> new JsonObject().put("held", status.getBoolean("writer")).put("epoch", status.getValue("epoch"))
+        .put("holder", status.getValue("holder")))
+      .otherwise((JsonObject) null);
+    List<Future<?>> all = new ArrayList<>(members);
+    all.add(lease);
+    return Future.join(all).transform(done -> Future.succeededFuture(new JsonObject()
       .put("enabled", true)
       .put("node_id", manager.getNodeId())
       .put("members", new JsonArray(members.stream().map(Future::result).toList()))
-      .put("verticles", verticles)));
+      .put("verticles", verticles)
+      .put("lease", lease.result())));
   }
 
   /** One member, its answer brought back to this handler's event loop (Hazelcast answers on its own threads). */

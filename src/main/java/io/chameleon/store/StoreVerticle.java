@@ -501,6 +501,11 @@ public final class StoreVerticle extends VerticleBase {
     JsonObject status = new JsonObject().put("status", reason == null ? "UP" : "DOWN")
       .put("uows", state.uowCount()).put("requests", state.requestCount())
       .put("tip", journal.tip().id());
+    if (clustered()) {
+      // answered by the writer only: which node writes, under which epoch
+      status.put("writer", new JsonObject().put("node_id",
+        config().getJsonObject("cluster").getString("node_id")).put("epoch", wantedEpoch));
+    }
     if (reason != null) {
       status.put("reason", reason);
     }

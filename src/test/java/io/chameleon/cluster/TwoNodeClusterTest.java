@@ -116,6 +116,10 @@ class TwoNodeClusterTest {
     cluster.getJsonArray("members").forEach(m ->
       assertTrue(((JsonObject) m).getString("bus", "").startsWith("127.0.0.1:"), "the bus stays on loopback: " + m));
     assertEquals(new JsonObject().put("gateway", 2).put("dashboard", 1), cluster.getJsonObject("verticles"));
+    assertEquals(backend.clusterManager().getNodeId(), cluster.getJsonObject("writer").getString("node_id"),
+      "the writer is B, the only store node: " + cluster.encode());
+    assertTrue(cluster.getJsonObject("writer").getLong("epoch") >= 1);
+    assertEquals(null, cluster.getValue("lease"), "a gateway-only node takes no part in the lease");
   }
 
   /**
