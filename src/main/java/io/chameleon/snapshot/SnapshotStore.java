@@ -33,9 +33,11 @@ public interface SnapshotStore {
   Future<List<SnapshotHeader>> newestFirst(String part);
 
   /**
-   * Hands the body of a snapshot to {@code chunk}, in order, off the event loop; fails (after some
-   * chunks may have been handed over) when the body is missing, cut short, or does not match the
-   * header's checksum: the reader must build into something it can throw away.
+   * Hands the body of a snapshot to {@code chunk}, in order, off the event loop, in pieces that
+   * need not be the chunks saved (a line may span two) and are each a new array the reader may
+   * keep; fails (after some pieces may have been handed over) when the body is missing, cut short,
+   * or does not match the header's checksum: the reader must build into something it can throw
+   * away.
    */
   Future<Void> read(SnapshotHeader header, Consumer<byte[]> chunk);
 
