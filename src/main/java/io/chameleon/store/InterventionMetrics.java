@@ -16,6 +16,11 @@ import java.util.TreeSet;
 /**
  * The §5 metrics as counters, updated on every request change (never a scan). Resolution time is
  * creation to decision (APPROVED or REJECTED); top pilots counts decisions per pilot.
+ *
+ * <p>Every counter follows from the requests' current states alone (a decision is final, and
+ * carries its time and pilot), so a state restored from a snapshot rebuilds them by putting each
+ * request once; the resolution time is summed in whole milliseconds so that the order of the
+ * changes does not matter either.
  */
 public final class InterventionMetrics {
 
@@ -29,7 +34,7 @@ public final class InterventionMetrics {
   private final EnumMap<RequestStatus, Long> byStatus = new EnumMap<>(RequestStatus.class);
   private final Map<String, Long> byType = new TreeMap<>();
   private final Map<String, Long> byPriority = new TreeMap<>();
-  private double resolutionSeconds;
+  private long resolutionMillis;
   private long resolved;
   private final Map<String, Long> decisionsByPilot = new HashMap<>();
   private final TreeSet<PilotCount> topPilots = new TreeSet<>(TOP);
@@ -47,9 +52,9 @@ public final class InterventionMetrics {
     boolean decided = after.status() == RequestStatus.APPROVED
       || after.status() == RequestStatus.REJECTED;
     if (decided && (before == null || before.status().open())) {
-      Instant created = Instant.parse(after.createdAt());
-      Instant decidedAt = Instant.parse(after.actionTimestamp());
-      resolutionSeconds += Duration.between(created, decidedAt).toMillis() / 1000.0;
+      Instant created = Timestamps.instant(after.createdAt());
+      Instant decidedAt = Timestamps.instant(after.actionTimestamp());
+      resolutionMillis += Duration.between(created, decidedAt).toMillis();
       resolved++;
       if (after.actionBy() != null) {
         long old = decisionsByPilot.getOrDefault(after.actionBy(), 0L);
@@ -72,7 +77,7 @@ public final class InterventionMetrics {
       }
       top.add(obj("pilot_id", entry.pilotId(), "interventions", entry.count()));
     }
-    double avg = resolved == 0 ? 0.0 : Math.round(resolutionSeconds / resolved * 1000.0) / 1000.0;
+    double avg = resolved == 0 ? 0.0 : Math.round((double) resolutionMillis / resolved) / 1000.0;
     return obj("total_interventions", total,
       "pending_interventions", count(RequestStatus.PENDING),
       "in_progress_interventions", count(RequestStatus.IN_PROGRESS),

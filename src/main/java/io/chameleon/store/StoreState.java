@@ -11,11 +11,11 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -63,26 +63,44 @@ public final class StoreState {
 
   public static final List<String> PRIORITIES = List.of("critical", "high", "normal", "low");
 
-  private final Map<String, Uow> uows = new HashMap<>();
-  private final Map<String, List<Map<String, Object>>> histories = new HashMap<>();
+  private final EntityTable<Uow> uows;
+  /**
+   * Each UOW's history, copy-on-write: an unmodifiable list replaced by a longer one on each
+   * entry (histories are short), so a {@link #capture} can share the lists with a worker thread.
+   */
+  private final EntityTable<List<Map<String, Object>>> histories;
   private final TreeSet<UowKey> allUows = new TreeSet<>();
   private final Map<String, TreeSet<UowKey>> uowsByInstance = new HashMap<>();
   private final EnumMap<UowStatus, TreeSet<UowKey>> uowsByStatus = new EnumMap<>(UowStatus.class);
 
-  private final Map<String, InterventionRequest> requests = new HashMap<>();
+  private final EntityTable<InterventionRequest> requests;
   private final TreeSet<PendingKey> pending = new TreeSet<>();
   private final Map<String, TreeSet<PendingKey>> pendingByAssignee = new HashMap<>();
-  /**
-   * Open request ids by the uow_id they name, oldest first: a single id is kept as the String
-   * itself (the common case: most UOWs have one open request), several as a set.
-   */
-  private final Map<String, Object> openByUow = new HashMap<>();
+  private final OpenRequests openRequests = new OpenRequests();
   private final TreeSet<ExpiryKey> expiry = new TreeSet<>();
   private final InterventionMetrics metrics = new InterventionMetrics();
 
   private final Map<String, HaltedInstance> halted = new LinkedHashMap<>();
+  /** Records that came with an event: rebuilt from the log, and in a snapshot. */
   private final Map<String, IdempotencyRecord> idempotency = new HashMap<>();
+  /**
+   * Records of successes without an event: in memory only. Such a record is only made when the
+   * scope has no live record, so it is newer than a logged one of the same scope (which stays as a
+   * replay would have it, expired).
+   */
+  private final Map<String, IdempotencyRecord> memoryOnly = new HashMap<>();
   private String lastEventId = "0-0";
+
+  public StoreState() {
+    this(0, 0);
+  }
+
+  /** A state sized for this many UOWs and requests (a restore), so its tables never grow. */
+  StoreState(int uowCount, int requestCount) {
+    uows = new EntityTable<>(uowCount);
+    histories = new EntityTable<>(uowCount);
+    requests = new EntityTable<>(requestCount);
+  }
 
   static int rankOf(String priority) {
     int rank = PRIORITIES.indexOf(priority);
@@ -125,9 +143,10 @@ public final class StoreState {
     Map<String, Object> idem = map(p.get("idempotency"));
     if (idem != null) {
       IdempotencyRecord record = IdempotencyRecord.fromState(idem);
+      memoryOnly.remove(record.scope());
       idempotency.put(record.scope(), record);
     }
-    if (uowId != null && StoreEvents.HISTORY.contains(type) && uows.containsKey(uowId)) {
+    if (uowId != null && StoreEvents.HISTORY.contains(type) && uows.get(uowId) != null) {
       addHistory(event, before, uows.get(uowId));
     }
     if (parentBefore != null) {
@@ -153,7 +172,7 @@ public final class StoreState {
     Object from = p.containsKey("old_status") ? p.get("old_status")
       : before == null ? null : before.status().name();
     Object to = p.containsKey("new_status") ? p.get("new_status") : after.status().name();
-    histories.computeIfAbsent(after.uowId(), id -> new ArrayList<>()).add(obj(
+    appendHistory(after.uowId(), obj(
       "event_type", entryType, "event_id", event.id(), "timestamp", event.timestamp(),
       "pilot_id", p.get("pilot_id"), "from_status", from, "to_status", to, "details", details,
       "content_hash", before == null ? null : before.contentHash()));
@@ -166,13 +185,22 @@ public final class StoreState {
   private void addChildEntry(LoggedEvent event, String childId, Uow before, Uow after) {
     String entryType = StoreEvents.UOW_REGISTERED.equals(event.eventType())
       ? "CHILD_REGISTERED" : "CHILD_FINISHED";
-    histories.computeIfAbsent(after.uowId(), id -> new ArrayList<>()).add(obj(
+    appendHistory(after.uowId(), obj(
       "event_type", entryType, "event_id", event.id(), "timestamp", event.timestamp(),
       "pilot_id", event.payload().get("pilot_id"), "from_status", before.status().name(),
       "to_status", after.status().name(),
       "details", obj("child_uow_id", childId, "child_count", after.childCount(),
         "finished_child_count", after.finishedChildCount()),
       "content_hash", before.contentHash()));
+  }
+
+  /** Replaces the UOW's history with a copy one entry longer (see {@link #histories}). */
+  private void appendHistory(String uowId, Map<String, Object> entry) {
+    List<Map<String, Object>> old = history(uowId);
+    List<Map<String, Object>> longer = new ArrayList<>(old.size() + 1);
+    longer.addAll(old);
+    longer.add(entry);
+    histories.put(uowId, Collections.unmodifiableList(longer));
   }
 
   private void putUow(Uow uow) {
@@ -194,8 +222,8 @@ public final class StoreState {
       if (old.assignedTo() != null) {
         removeFrom(pendingByAssignee, old.assignedTo(), key);
       }
-      expiry.remove(new ExpiryKey(old.expiresAtInstant(), old.requestId()));
-      removeOpen(old.uowId(), old.requestId());
+      expiry.remove(new ExpiryKey(Timestamps.instant(old.expiresAt()), old.requestId()));
+      openRequests.remove(old);
     }
     if (request.status().open()) {
       PendingKey key = PendingKey.of(request);
@@ -203,42 +231,10 @@ public final class StoreState {
       if (request.assignedTo() != null) {
         pendingByAssignee.computeIfAbsent(request.assignedTo(), a -> new TreeSet<>()).add(key);
       }
-      expiry.add(new ExpiryKey(request.expiresAtInstant(), request.requestId()));
-      addOpen(request.uowId(), request.requestId());
+      expiry.add(new ExpiryKey(Timestamps.instant(request.expiresAt()), request.requestId()));
+      openRequests.add(request, requests::get);
     }
     metrics.onChange(old, request);
-  }
-
-  @SuppressWarnings("unchecked")
-  private void addOpen(String uowId, String requestId) {
-    Object ids = openByUow.get(uowId);
-    if (ids == null) {
-      openByUow.put(uowId, requestId);
-    } else if (ids instanceof String one) {
-      if (!one.equals(requestId)) {
-        Set<String> several = new LinkedHashSet<>();
-        several.add(one);
-        several.add(requestId);
-        openByUow.put(uowId, several);
-      }
-    } else {
-      ((Set<String>) ids).add(requestId);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private void removeOpen(String uowId, String requestId) {
-    Object ids = openByUow.get(uowId);
-    if (ids instanceof String one) {
-      if (one.equals(requestId)) {
-        openByUow.remove(uowId);
-      }
-    } else if (ids instanceof Set<?> several) {
-      several.remove(requestId);
-      if (several.size() == 1) {
-        openByUow.put(uowId, ((Set<String>) several).iterator().next());
-      }
-    }
   }
 
   private static <K, V> void removeFrom(Map<K, ? extends Set<V>> index, K key, V value) {
@@ -251,14 +247,150 @@ public final class StoreState {
     }
   }
 
+  // ---- snapshots
+
+  /**
+   * The part of the state a snapshot holds, taken on the event loop without copying the entities
+   * or walking the tables (see {@link EntityTable#copy}): the entities are immutable and the
+   * histories copy-on-write, so a worker thread may serialise it
+   * ({@link StoreSnapshot#chunks}) while the state moves on. Idempotency records kept in memory
+   * only are left out, as a replay of the log leaves them out.
+   */
+  public static final class Capture {
+    final EntityTable.Copy uows;
+    final EntityTable.Copy histories;
+    final EntityTable.Copy requests;
+    final int uowCount;
+    final int requestCount;
+    final HaltedInstance[] halted;
+    final IdempotencyRecord[] idempotency;
+    final String lastEventId;
+
+    private Capture(StoreState state) {
+      uows = state.uows.copy();
+      histories = state.histories.copy();
+      requests = state.requests.copy();
+      uowCount = state.uows.size();
+      requestCount = state.requests.size();
+      halted = state.halted.values().toArray(new HaltedInstance[0]);
+      idempotency = state.idempotency.values().toArray(new IdempotencyRecord[0]);
+      lastEventId = state.lastEventId;
+    }
+
+    public int uowCount() {
+      return uowCount;
+    }
+
+    public int requestCount() {
+      return requestCount;
+    }
+  }
+
+  /**
+   * Takes a {@link Capture}: the tables of UOWs, histories and requests shared copy-on-write, and
+   * copies of the (fewer) halted instances and idempotency records; no deep copy, no
+   * serialisation.
+   */
+  public Capture capture() {
+    return new Capture(this);
+  }
+
+  /** Puts a UOW read from a snapshot, with its history, through the index code apply uses. */
+  void restoreUow(Uow uow, List<Map<String, Object>> history) {
+    putUow(uow);
+    if (!history.isEmpty()) {
+      histories.put(uow.uowId(), Collections.unmodifiableList(history));
+    }
+  }
+
+  /** Puts a request read from a snapshot: indexes and metrics counters as apply keeps them. */
+  void restoreRequest(InterventionRequest request) {
+    putRequest(request);
+  }
+
+  void restoreHalted(HaltedInstance instance) {
+    halted.put(instance.instanceId(), instance);
+  }
+
+  void restoreIdempotency(IdempotencyRecord record) {
+    idempotency.put(record.scope(), record);
+  }
+
+  void restoreLastEventId(String eventId) {
+    lastEventId = eventId;
+  }
+
+  int haltedCount() {
+    return halted.size();
+  }
+
+  int loggedIdempotencyCount() {
+    return idempotency.size();
+  }
+
+  /**
+   * Everything a caller can observe, and every index, as one canonical JSON text, so tests can
+   * compare two states whole: the UOWs with their histories, the requests, the pending order and
+   * the per-assignee queues, the open requests per UOW, the expiry order, the UOW lists by instance
+   * and status, halted instances, idempotency records (not those kept in memory only: a replay has
+   * none) and the metrics view.
+   */
+  String dump() {
+    Map<String, Object> uowStates = new TreeMap<>();
+    uows.forEach((id, uow) -> {
+      Map<String, Object> state = uow.toState();
+      state.put("history", history(id));
+      uowStates.put(id, state);
+    });
+    Map<String, Object> requestStates = new TreeMap<>();
+    requests.forEach((id, request) -> requestStates.put(id, request.toState()));
+    Map<String, Object> byAssignee = new TreeMap<>();
+    pendingByAssignee.forEach((pilot, keys) -> byAssignee.put(pilot, requestIds(keys)));
+    Map<String, Object> open = new TreeMap<>();
+    openRequests.uowIds().forEach(uowId -> open.put(uowId, openRequestIds(uowId)));
+    List<Object> expiring = new ArrayList<>();
+    expiry.forEach(key -> expiring.add(List.of(key.expiresAt().toString(), key.requestId())));
+    Map<String, Object> byInstance = new TreeMap<>();
+    uowsByInstance.forEach((instance, keys) -> byInstance.put(instance, uowIds(keys)));
+    Map<String, Object> byStatus = new TreeMap<>();
+    uowsByStatus.forEach((status, keys) -> {
+      if (!keys.isEmpty()) {
+        byStatus.put(status.name(), uowIds(keys));
+      }
+    });
+    List<Object> haltedViews = new ArrayList<>();
+    halted.values().forEach(instance -> haltedViews.add(instance.toView()));
+    Map<String, Object> records = new TreeMap<>();
+    idempotency.forEach((scope, record) -> records.put(scope, record.toState()));
+    return Canonical.json(obj("uows", uowStates, "requests", requestStates,
+      "pending", requestIds(pending), "pending_by_assignee", byAssignee, "open_by_uow", open,
+      "expiry", expiring, "all_uows", uowIds(allUows), "uows_by_instance", byInstance,
+      "uows_by_status", byStatus, "halted", haltedViews, "idempotency", records,
+      "metrics", metrics.toView(), "last_event_id", lastEventId));
+  }
+
+  private static List<String> requestIds(Set<PendingKey> keys) {
+    List<String> ids = new ArrayList<>();
+    keys.forEach(key -> ids.add(key.requestId()));
+    return ids;
+  }
+
+  private static List<String> uowIds(Set<UowKey> keys) {
+    List<String> ids = new ArrayList<>();
+    keys.forEach(key -> ids.add(key.uowId()));
+    return ids;
+  }
+
   // ---- reads
 
   public Uow uow(String uowId) {
     return uows.get(uowId);
   }
 
+  /** The UOW's history, oldest first (an unmodifiable list that later entries do not change). */
   public List<Map<String, Object>> history(String uowId) {
-    return Collections.unmodifiableList(histories.getOrDefault(uowId, List.of()));
+    List<Map<String, Object>> history = histories.get(uowId);
+    return history == null ? List.of() : history;
   }
 
   public InterventionRequest request(String requestId) {
@@ -294,32 +426,31 @@ public final class StoreState {
    * event to carry it, so it lives in memory only and is not rebuilt after a restart.
    */
   public void rememberWithoutEvent(IdempotencyRecord record) {
-    idempotency.put(record.scope(), record);
+    memoryOnly.put(record.scope(), record);
   }
 
   /** The idempotency record of a scope, if stored less than 24 h before {@code now}. */
   public IdempotencyRecord idempotency(String scope, Instant now) {
-    IdempotencyRecord record = idempotency.get(scope);
+    IdempotencyRecord record = memoryOnly.get(scope);
+    if (record == null) {
+      record = idempotency.get(scope);
+    }
     return record != null && record.liveAt(now) ? record : null;
   }
 
   /** Forgets idempotency records older than their TTL (they are already ignored). */
   public void forgetExpiredIdempotency(Instant now) {
     idempotency.values().removeIf(record -> !record.liveAt(now));
+    memoryOnly.values().removeIf(record -> !record.liveAt(now));
   }
 
   public int idempotencyCount() {
-    return idempotency.size();
+    return idempotency.size() + memoryOnly.size();
   }
 
   /** Ids of the PENDING/IN_PROGRESS requests naming this UOW, oldest first. */
-  @SuppressWarnings("unchecked")
   public List<String> openRequestIds(String uowId) {
-    Object ids = openByUow.get(uowId);
-    if (ids == null) {
-      return new ArrayList<>();
-    }
-    return ids instanceof String one ? new ArrayList<>(List.of(one)) : new ArrayList<>((Set<String>) ids);
+    return openRequests.of(uowId);
   }
 
   /** UOW ids of an instance, in creation order. */

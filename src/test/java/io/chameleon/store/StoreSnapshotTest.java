@@ -1,0 +1,226 @@
+package io.chameleon.store;
+
+import static io.chameleon.store.Harness.ADMIN;
+import static io.chameleon.store.Harness.INSTANCE;
+import static io.chameleon.store.Harness.OPERATOR;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.chameleon.bus.Role;
+import io.chameleon.store.Command.Idempotency;
+import io.chameleon.store.Command.Submission;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The store state's snapshot codec on plain cases: no Vert.x, no snapshot store. */
+class StoreSnapshotTest {
+
+  /** One line of a body as plain maps. */
+  private static final class StrictJsonLine {
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String line) {
+      return (Map<String, Object>) io.chameleon.bus.StrictJson.parse(line.getBytes(UTF_8));
+    }
+  }
+
+  private final Harness h = new Harness();
+
+  private static byte[] body(StoreState state) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StoreSnapshot.chunks(state.capture()).forEachRemaining(out::writeBytes);
+    return out.toByteArray();
+  }
+
+  private static StoreState restore(byte[] body) {
+    return StoreSnapshot.restore(List.of(body).iterator());
+  }
+
+  /** A few UOWs, requests, a halted instance and an idempotency record. */
+  private void someState() {
+    String parent = h.register(Map.of("max_interactions", 1));
+    h.register(Map.of(), parent);
+    h.ok(new Command.Advance(OPERATOR, parent, UowStatus.ACTIVE, Map.of("x", 1)));
+    h.ok(new Command.Interaction(OPERATOR, parent));
+    h.ok(new Command.Interaction(OPERATOR, parent));
+    String other = h.active(Map.of());
+    h.ok(new Command.CreateRequest(OPERATOR, "r-1", other, "cancel", "t", "d", "low", Map.of(),
+      Role.OPERATOR, 60, "fp"));
+    h.ok(new Command.Claim(OPERATOR, "r-1"));
+    h.run(new Submission(new Command.KillSwitch(ADMIN, INSTANCE, "stop", false), null,
+      new Idempotency("admin-1\nPOST\n/halt\nk", "fp")), Gate.Result.NONE);
+  }
+
+  /** Verifies that an empty state is one line of counts, and restores to an empty state. */
+  @Test
+  void emptyState() {
+    byte[] body = body(new StoreState());
+    assertEquals(1, new String(body, UTF_8).split("\n").length);
+    StoreState restored = restore(body);
+    assertEquals(new StoreState().dump(), restored.dump());
+    assertEquals(0, restored.uowCount());
+  }
+
+  /** Verifies that a restored state equals the one captured, whichever way the body is cut. */
+  @Test
+  void roundTripInAnyPieces() {
+    someState();
+    byte[] body = body(h.state);
+    assertEquals(h.state.dump(), restore(body).dump());
+    for (int size : new int[] {1, 7, 100, 4096}) {
+      List<byte[]> pieces = new ArrayList<>();
+      for (int at = 0; at < body.length; at += size) {
+        pieces.add(Arrays.copyOfRange(body, at, Math.min(body.length, at + size)));
+      }
+      assertEquals(h.state.dump(), StoreSnapshot.restore(pieces.iterator()).dump(), "size " + size);
+    }
+  }
+
+  /** Verifies that UOW and request lines hold exactly what their toState() says, in its shape. */
+  @Test
+  void entityLinesAreTheirStates() {
+    String uowId = h.active(Map.of("guardians", List.of("limit")));
+    h.run(new Submission(new Command.Advance(OPERATOR, uowId, UowStatus.COMPLETED, Map.of()),
+      null, null), Harness.blockingFails("limit"));
+    someState();
+    int uows = 0;
+    int requests = 0;
+    for (String line : new String(body(h.state), UTF_8).split("\n")) {
+      Map<String, Object> entry = StrictJsonLine.parse(line);
+      if (entry.get("uow") instanceof Map<?, ?> uow) {
+        assertEquals(Canonical.json(h.state.uow((String) uow.get("uow_id")).toState()),
+          Canonical.json(uow));
+        uows++;
+      } else if (entry.get("request") instanceof Map<?, ?> request) {
+        assertEquals(Canonical.json(h.state.request((String) request.get("request_id")).toState()),
+          Canonical.json(request));
+        requests++;
+      }
+    }
+    assertEquals(h.state.uowCount(), uows);
+    assertEquals(h.state.requestCount(), requests);
+    assertNotNull(h.state.uow(uowId).pause());
+  }
+
+  /** Verifies that a body of another format version is refused, naming the version. */
+  @Test
+  void unknownVersionRefused() {
+    someState();
+    String body = new String(body(h.state), UTF_8).replaceFirst("\"version\":1", "\"version\":99");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+      () -> restore(body.getBytes(UTF_8)));
+    assertTrue(refused.getMessage().contains("99"), refused.getMessage());
+  }
+
+  /** Verifies that a body cut inside a line, or after a whole line, is refused. */
+  @Test
+  void truncatedBodyRefused() {
+    someState();
+    byte[] body = body(h.state);
+    IllegalArgumentException inLine = assertThrows(IllegalArgumentException.class,
+      () -> restore(Arrays.copyOf(body, body.length - 5)));
+    assertTrue(inLine.getMessage().contains("ends inside"), inLine.getMessage());
+    String text = new String(body, UTF_8);
+    String cut = text.substring(0, text.lastIndexOf('\n', text.length() - 2) + 1);
+    IllegalArgumentException short1 = assertThrows(IllegalArgumentException.class,
+      () -> restore(cut.getBytes(UTF_8)));
+    assertTrue(short1.getMessage().contains("first line says"), short1.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> restore(new byte[0]));
+  }
+
+  /** Verifies that a line that is not an entity, or not JSON, is refused naming its entry. */
+  @Test
+  void garbageLineRefused() {
+    someState();
+    String body = new String(body(h.state), UTF_8);
+    int second = body.indexOf('\n') + 1;
+    String notJson = body.substring(0, second) + "{oops\n" + body.substring(second);
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+      () -> restore(notJson.getBytes(UTF_8)));
+    assertTrue(refused.getMessage().contains("entry 2"), refused.getMessage());
+    String unknown = body.substring(0, second) + "{\"thing\":{}}\n" + body.substring(second);
+    assertThrows(IllegalArgumentException.class, () -> restore(unknown.getBytes(UTF_8)));
+  }
+
+  /** Verifies that numbers come back as the log's JSON codec reads them: exact and typed. */
+  @Test
+  void numbersKeepTheirValues() {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put("int", 7);
+    attributes.put("long", (1L << 53) + 1);
+    attributes.put("huge", new BigInteger("123456789012345678901234567890"));
+    attributes.put("negative_zero", -0.0);
+    attributes.put("fraction", 0.1);
+    attributes.put("nested", List.of(Map.of("deep", List.of(1.5, "s", true))));
+    String id = h.newUowId();
+    h.ok(new Command.Register(OPERATOR, id, INSTANCE, null, attributes, Map.of(), "fp"));
+    Map<String, Object> restored = restore(body(h.state)).uow(id).attributes();
+    assertEquals(7, restored.get("int"));
+    assertEquals((1L << 53) + 1, restored.get("long"));
+    assertEquals(new BigInteger("123456789012345678901234567890"), restored.get("huge"));
+    assertEquals(-0.0, restored.get("negative_zero"));
+    assertEquals(0.1, restored.get("fraction"));
+    assertEquals(List.of(Map.of("deep", List.of(1.5, "s", true))), restored.get("nested"));
+  }
+
+  /** Verifies that a capture is not changed by what the state does after it was taken. */
+  @Test
+  void captureIsUnaffectedByLaterChanges() {
+    someState();
+    String before = h.state.dump();
+    StoreState.Capture capture = h.state.capture();
+    h.ok(new Command.Release(ADMIN, INSTANCE, "go on"));
+    String uow = h.active(Map.of());
+    h.ok(new Command.Interaction(OPERATOR, uow));
+    h.ok(new Command.DecideRequest(OPERATOR, "req-1", false, "no"));
+    assertNotEquals(before, h.state.dump());
+    Iterator<byte[]> chunks = StoreSnapshot.chunks(capture);
+    assertEquals(before, StoreSnapshot.restore(chunks).dump());
+  }
+
+  /** Verifies that idempotency records kept only in memory are left out of a snapshot. */
+  @Test
+  void memoryOnlyIdempotencyLeftOut() {
+    someState();
+    Instant now = h.now;
+    h.state.rememberWithoutEvent(new IdempotencyRecord("op-1\nPOST\n/dry\nk", "fp", 200,
+      Map.of(), now));
+    StoreState restored = restore(body(h.state));
+    assertNull(restored.idempotency("op-1\nPOST\n/dry\nk", now));
+    assertNotNull(restored.idempotency("admin-1\nPOST\n/halt\nk", now));
+    assertNotNull(h.state.idempotency("op-1\nPOST\n/dry\nk", now));
+    assertEquals(h.state.dump(), restored.dump());
+  }
+
+  /** Verifies that chunks are runs of whole lines of about a mebibyte. */
+  @Test
+  void chunksAreWholeLines() {
+    for (int i = 0; i < 3000; i++) {
+      h.register(Map.of("note", "x".repeat(300)));
+    }
+    List<byte[]> chunks = new ArrayList<>();
+    StoreSnapshot.chunks(h.state.capture()).forEachRemaining(chunks::add);
+    assertTrue(chunks.size() > 1, "chunks: " + chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      byte[] chunk = chunks.get(i);
+      assertEquals('\n', chunk[chunk.length - 1]);
+      if (i < chunks.size() - 1) {
+        assertTrue(chunk.length >= StoreSnapshot.CHUNK_BYTES, "chunk " + i + ": " + chunk.length);
+        assertTrue(chunk.length < StoreSnapshot.CHUNK_BYTES + 64 * 1024);
+      }
+    }
+    assertEquals(h.state.dump(), StoreSnapshot.restore(chunks.iterator()).dump());
+  }
+}
