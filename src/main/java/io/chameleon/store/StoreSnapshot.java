@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -315,7 +316,9 @@ public final class StoreSnapshot {
       if (length > 0) {
         int from = offset;
         int size = length;
-        parsing.add(CompletableFuture.supplyAsync(() -> Batch.parse(bytes, from, size, false)));
+        // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
+        parsing.add(CompletableFuture.supplyAsync(() -> Batch.parse(bytes, from, size, false),
+          ForkJoinPool.commonPool()));
       }
       while (parsing.size() > AHEAD || !parsing.isEmpty() && parsing.peek().isDone()) {
         apply(parsing.poll().join());
