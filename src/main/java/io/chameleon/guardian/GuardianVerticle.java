@@ -6,6 +6,7 @@ import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,7 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +50,13 @@ public final class GuardianVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GuardianVerticle.class);
 
   private final Clock clock;
-  private final Function<Vertx, Snapshotter<GuardianRegistry>> snapshots;
+  private final BiFunction<Vertx, JsonObject, Snapshotter<GuardianRegistry>> snapshots;
   private final String instanceId = UUID.randomUUID().toString();
   private GuardianRegistry registry = new GuardianRegistry();
   private Snapshotter<GuardianRegistry> snapshotter;
   private boolean snapshotWriter;
+  /** Whether this node writes snapshots: a single node does; in a cluster, the lease holder. */
+  private boolean nodeWrites;
   private boolean loaded;
   private String loading = "loading the guardian registry from the event log";
   /** Events followed while loading: applied (again, harmlessly) once the load is done. */
@@ -73,13 +76,14 @@ public final class GuardianVerticle extends VerticleBase {
     this(Clock.systemUTC());
   }
 
-  /** With the clock every evaluation reads {@code now} from, once; no snapshots. */
+  /** With the clock every evaluation reads {@code now} from, once; snapshots as configured. */
   public GuardianVerticle(Clock clock) {
-    this(clock, v -> Snapshotter.off(GuardianSnapshotCodec.PART, new GuardianSnapshotCodec()));
+    this(clock, (v, config) -> SnapshotStores.snapshotter(v, config, GuardianSnapshotCodec.PART,
+      new GuardianSnapshotCodec()));
   }
 
   /** With the clock, and where (if anywhere) the registry's snapshots go. */
-  public GuardianVerticle(Clock clock, Function<Vertx, Snapshotter<GuardianRegistry>> snapshots) {
+  public GuardianVerticle(Clock clock, BiFunction<Vertx, JsonObject, Snapshotter<GuardianRegistry>> snapshots) {
     this.clock = clock;
     this.snapshots = snapshots;
   }
@@ -90,9 +94,16 @@ public final class GuardianVerticle extends VerticleBase {
     bus = new BusClient(vertx, timeoutMs);
     // a change must start its append while its caller still waits (see events.append start_within_ms)
     changeBudgetMs = timeoutMs - Math.max(100, timeoutMs / 5);
-    snapshotter = snapshots.apply(vertx);
+    snapshotter = snapshots.apply(vertx, config());
     snapshotWriter = vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP)
       .putIfAbsent("snapshot_writer", instanceId) == null;
+    // in a cluster only the writer node writes snapshots (every node would write the same keys)
+    boolean clustered = config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false);
+    nodeWrites = !clustered;
+    if (clustered) {
+      vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_WRITER,
+        m -> nodeWrites = m.body().getBoolean("writer", false));
+    }
     // Every instance, on every node, follows the registry changes any of them makes. Subscribed
     // before the load, so nothing appended meanwhile is missed; applying an event twice is harmless.
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
@@ -109,7 +120,7 @@ public final class GuardianVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP).remove("snapshot_writer", instanceId);
-    return loaded && snapshotWriter ? snapshotter.close(registry, tip) : Future.succeededFuture();
+    return loaded && snapshotWriter && nodeWrites ? snapshotter.close(registry, tip) : snapshotter.close();
   }
 
   /**
@@ -181,8 +192,10 @@ public final class GuardianVerticle extends VerticleBase {
     }
     String id = event.getString("id");
     tip = new Tip(id, event.getString("hash"));
-    if (snapshotWriter) {
+    if (snapshotWriter && nodeWrites) {
       snapshotter.applied(registry, tip, 1);
+    } else {
+      snapshotter.count(1);
     }
     lastFollowed = id;
     // answer the changes waiting for this event: every instance has it by now

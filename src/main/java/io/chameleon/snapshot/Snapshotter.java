@@ -141,6 +141,11 @@ public final class Snapshotter<S> {
       });
   }
 
+  /** Counts {@code events} applied by a state that does not write snapshots now (a standby's). */
+  public void count(long events) {
+    sinceSnapshot += events;
+  }
+
   /** Counts {@code events} newly applied to {@code state} (which now covers {@code tip}); snapshots when due. */
   public void applied(S state, Tip tip, long events) {
     sinceSnapshot += events;
@@ -149,13 +154,18 @@ public final class Snapshotter<S> {
     }
   }
 
-  /** Writes a last snapshot if anything was applied since the newest one. */
+  /** Writes a last snapshot if anything was applied since the newest one, then closes the store. */
   public Future<Void> close(S state, Tip tip) {
     if (store == null) {
       return Future.succeededFuture();
     }
     return writing.transform(previous -> sinceSnapshot > 0 && !tip.isEmpty() ? write(state, tip)
-      : Future.succeededFuture());
+      : Future.succeededFuture()).eventually(store::close);
+  }
+
+  /** Closes the store without a last snapshot (the state was never loaded). */
+  public Future<Void> close() {
+    return store == null ? Future.succeededFuture() : store.close();
   }
 
   private Future<Void> write(S state, Tip tip) {

@@ -52,6 +52,7 @@ public final class LogJournal implements StoreJournal {
   private StoreState state = new StoreState();
   private Tip tip = Tip.EMPTY;
   private boolean inFlight;
+  private boolean loaded;
   /** Set when the log may hold store events this state has not applied. */
   private boolean behind;
   private String catchUpFailure;
@@ -93,7 +94,9 @@ public final class LogJournal implements StoreJournal {
         tip = reached;
         LOG.info("[snapshot: {}, replayed: {}, tip: {}] store state loaded",
           start.covers().isEmpty() ? "none" : start.covers().id(), applied[0], tip.id());
-        snapshots.applied(state, tip, applied[0]);
+        // counted, not written now: a standby must not write, and the next commit writes when due
+        snapshots.count(applied[0]);
+        loaded = true;
         return state;
       });
     });
@@ -292,7 +295,8 @@ public final class LogJournal implements StoreJournal {
       state.apply(logged);
     }
     tip = new Tip(event.getString("id"), event.getString("hash"));
-    snapshots.applied(state, tip, 1);
+    // in a cluster only the writer writes snapshots: two nodes would write the same keys
+    snapshots.count(1);
   }
 
   /**
@@ -327,7 +331,7 @@ public final class LogJournal implements StoreJournal {
 
   @Override
   public Future<Void> close() {
-    return snapshots.close(state, tip);
+    return loaded && follower == null ? snapshots.close(state, tip) : snapshots.close();
   }
 
   private static long remainingMs(long startBy) {

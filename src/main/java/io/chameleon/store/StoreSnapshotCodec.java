@@ -4,16 +4,25 @@ import io.chameleon.snapshot.SnapshotHeader;
 import io.chameleon.snapshot.SnapshotStore;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Iterator;
 
-/** The store's state as a snapshot's body, for the {@link Snapshotter} (see {@link StoreSnapshot}). */
+/**
+ * The store's state as a snapshot's body, for the {@link Snapshotter}: captured on the event loop
+ * ({@link StoreState#capture}), written and read as JSON Lines by {@link StoreSnapshot}; a restore
+ * finishes (indexes, counters) off the event loop, since it may build a million entries.
+ */
 final class StoreSnapshotCodec implements Snapshotter.Codec<StoreState> {
 
-  static final String PART = "store";
+  private final Vertx vertx;
+
+  StoreSnapshotCodec(Vertx vertx) {
+    this.vertx = vertx;
+  }
 
   @Override
   public int version() {
-    return 1;
+    return StoreSnapshot.VERSION;
   }
 
   @Override
@@ -23,11 +32,12 @@ final class StoreSnapshotCodec implements Snapshotter.Codec<StoreState> {
 
   @Override
   public Iterator<byte[]> capture(StoreState state) {
-    throw new UnsupportedOperationException("store snapshots are not wired yet");
+    return StoreSnapshot.chunks(state.capture());
   }
 
   @Override
   public Future<StoreState> restore(SnapshotStore store, SnapshotHeader header) {
-    return Future.failedFuture(new UnsupportedOperationException("store snapshots are not wired yet"));
+    StoreSnapshot.Restore restore = StoreSnapshot.restore();
+    return store.read(header, restore).compose(read -> vertx.executeBlocking(restore::state, false));
   }
 }

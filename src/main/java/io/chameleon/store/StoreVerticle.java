@@ -6,7 +6,7 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
-import io.chameleon.snapshot.Snapshotter;
+import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
 import io.chameleon.store.Decision.Rejected;
@@ -101,7 +101,7 @@ public final class StoreVerticle extends VerticleBase {
     budgetNanos = (timeoutMs - Math.max(100, timeoutMs / 5)) * 1_000_000L;
     sweepMs = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
     journal = new LogJournal(vertx, bus, timeoutMs,
-      Snapshotter.off(StoreSnapshotCodec.PART, new StoreSnapshotCodec()));
+      SnapshotStores.snapshotter(vertx, config(), StoreSnapshot.PART, new StoreSnapshotCodec(vertx)));
     if (!config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false)) {
       // a single node is its own writer, from the start
       return registerWriterConsumers().compose(registered -> load(100)).onSuccess(ready -> startSweeper());
@@ -236,7 +236,7 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopSweeper();
-    return loaded ? journal.close() : Future.succeededFuture();
+    return journal.close();
   }
 
   private boolean clustered() {
