@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * the ids listed. Chunks are written with an expiry and made permanent in the same transaction
  * that writes the header and the index, so a save cut short is never listed and leaves nothing
  * behind for long. Every command is bounded by {@code timeoutMs}: past it, or on any Redis error,
- * the call fails with a 503 {@link Failure} naming Redis (never the URL, which may hold a password).
+ * the call fails with a 503 {@link Failure} naming Redis (never the URL, which may hold a
+ * password).
  */
 public final class RedisSnapshotStore implements SnapshotStore {
 

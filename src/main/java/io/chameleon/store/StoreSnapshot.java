@@ -94,7 +94,7 @@ public final class StoreSnapshot {
       json.setRootValueSeparator(null);
     }
 
-    /** What the first pull does on the worker thread, rather than the event loop in the constructor. */
+    /** What the first pull does: on the worker thread, not on the event loop (constructor). */
     private void prepare() {
       Map<Object, Object> byUow = new HashMap<>(capture.uowCount * 2);
       capture.histories.forEach(byUow::put);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -98,7 +99,7 @@ class FileSnapshotStoreTest extends SnapshotStoreContract {
       PosixFilePermissions.toString(Files.getPosixFilePermissions(file(saved))));
   }
 
-  /** Verifies that a snapshot file cut short is not listed, and that a missing directory lists nothing. */
+  /** Verifies that a file cut short is not listed, and that a missing directory lists nothing. */
   @Test
   void truncatedFileIsSkipped() throws IOException {
     assertEquals(List.of(), await(store.newestFirst(PART)));
@@ -110,7 +111,7 @@ class FileSnapshotStoreTest extends SnapshotStoreContract {
     assertEquals(List.of(older), await(store.newestFirst(PART)));
   }
 
-  /** Verifies the file layout: a 1 KiB header line naming the snapshot, then the body as given. */
+  /** Verifies that a file is a 1 KiB header line naming the snapshot, then the body as given. */
   @Test
   void fileLayout() throws IOException {
     SnapshotHeader saved = await(store.save(header(4, 2), List.of("a\n".getBytes(UTF_8),
@@ -118,7 +119,7 @@ class FileSnapshotStoreTest extends SnapshotStoreContract {
     byte[] file = Files.readAllBytes(file(saved));
     assertEquals(FileSnapshotStore.HEADER_BYTES + 4, file.length);
     String headerLine = new String(file, 0, FileSnapshotStore.HEADER_BYTES, UTF_8);
-    assertEquals(saved.toJson(), new io.vertx.core.json.JsonObject(headerLine.trim()));
+    assertEquals(saved.toJson(), new JsonObject(headerLine.trim()));
     assertEquals("a\nb\n", new String(file, FileSnapshotStore.HEADER_BYTES, 4, UTF_8));
   }
 }

@@ -139,7 +139,7 @@ class RedisSnapshotStoreTest extends SnapshotStoreContract {
     }
   }
 
-  /** Verifies that a Redis refusing the connection's password fails with a 503 that does not show it. */
+  /** Verifies that a password Redis refuses fails the call with a 503 that does not show it. */
   @Test
   void passwordIsNeverShown(Vertx vertx) {
     server.command("ACL", "SETUSER", "snapshots", "on", ">the-right-one", "~*", "+@all");

@@ -59,7 +59,8 @@ abstract class SnapshotStoreContract {
   /** Verifies that a body saved in several chunks comes back whole, with its size and checksum. */
   @Test
   void roundTrip() {
-    List<byte[]> chunks = List.of(bytes(1, 1000), bytes(2, 3 << 20), bytes(3, 5 << 20), bytes(4, 7));
+    List<byte[]> chunks = List.of(bytes(1, 1000), bytes(2, 3 << 20), bytes(3, 5 << 20),
+      bytes(4, 7));
     SnapshotHeader saved = await(store.save(header(1000, 3), chunks.iterator()));
     byte[] body = concat(chunks);
     assertEquals(body.length, saved.bytes());
@@ -146,7 +147,7 @@ abstract class SnapshotStoreContract {
     assertArrayEquals(new byte[0], read(saved));
   }
 
-  /** Verifies that saving again at the same event replaces the snapshot instead of mixing bodies. */
+  /** Verifies that saving again at the same event replaces the snapshot, bodies not mixed. */
   @Test
   void saveAgainReplaces() {
     await(store.save(header(3, 0), List.of(bytes(1, 100), bytes(2, 100)).iterator()));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -97,7 +98,7 @@ class SnapshotPropertyTest {
   }
 
   /** Restores a body cut into random pieces, as a snapshot store may hand it over. */
-  private static StoreState restore(java.util.Iterator<byte[]> chunks, Random random) {
+  private static StoreState restore(Iterator<byte[]> chunks, Random random) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     chunks.forEachRemaining(out::writeBytes);
     byte[] body = out.toByteArray();
@@ -136,7 +137,9 @@ class SnapshotPropertyTest {
     }
 
     void step() {
-      now = now.plusMillis(chance(2) ? 3_600_000 + random.nextInt(3_600_000) : random.nextInt(3000));
+      // now and then an hour or two passes, so requests and idempotency records expire
+      now = now.plusMillis(chance(2) ? 3_600_000 + random.nextInt(3_600_000)
+        : random.nextInt(3000));
       Submission submission = submission();
       Decision decision;
       if (submission.command() instanceof Command.Advance) {
@@ -307,7 +310,7 @@ class SnapshotPropertyTest {
       return new Gate.Result(verdict(plan.blocking(), true), verdict(plan.approval(), false));
     }
 
-    /** One decision per rule of the stage; when not allowed, the first rule (or a named one) fails. */
+    /** One decision per rule of the stage; when not allowed, the first rule fails. */
     Gate.Verdict verdict(Gate.Stage stage, boolean allowed) {
       List<Map<String, Object>> decisions = new ArrayList<>();
       List<String> rules = stage.ruleIds().isEmpty() ? List.of(stage.rulePrefix() + "[0]")

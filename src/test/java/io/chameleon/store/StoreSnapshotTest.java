@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.Role;
+import io.chameleon.bus.StrictJson;
 import io.chameleon.store.Command.Idempotency;
 import io.chameleon.store.Command.Submission;
 import java.io.ByteArrayOutputStream;
@@ -28,13 +29,6 @@ import org.junit.jupiter.api.Test;
 /** The store state's snapshot codec on plain cases: no Vert.x, no snapshot store. */
 class StoreSnapshotTest {
 
-  /** One line of a body as plain maps. */
-  private static final class StrictJsonLine {
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> parse(String line) {
-      return (Map<String, Object>) io.chameleon.bus.StrictJson.parse(line.getBytes(UTF_8));
-    }
-  }
 
   private final Harness h = new Harness();
 
@@ -98,7 +92,7 @@ class StoreSnapshotTest {
     int uows = 0;
     int requests = 0;
     for (String line : new String(body(h.state), UTF_8).split("\n")) {
-      Map<String, Object> entry = StrictJsonLine.parse(line);
+      Map<String, Object> entry = StrictJson.parseObject(line.getBytes(UTF_8));
       if (entry.get("uow") instanceof Map<?, ?> uow) {
         assertEquals(Canonical.json(h.state.uow((String) uow.get("uow_id")).toState()),
           Canonical.json(uow));
