@@ -57,6 +57,8 @@ public final class GuardianVerticle extends VerticleBase {
   private boolean snapshotWriter;
   /** Whether this node writes snapshots: a single node does; in a cluster, the lease holder. */
   private boolean nodeWrites;
+  /** The event covered by the snapshot the registry was restored from; null: replayed from the start. */
+  private String restoredFrom;
   private boolean loaded;
   private String loading = "loading the guardian registry from the event log";
   /** Events followed while loading: applied (again, harmlessly) once the load is done. */
@@ -132,6 +134,7 @@ public final class GuardianVerticle extends VerticleBase {
     return snapshotter.restoreNewest(bus)
       .compose(start -> {
         registry = start.state();
+        restoredFrom = start.covers().isEmpty() ? null : start.covers().id();
         return EventReplay.replay(bus, start.covers(), List.of(REGISTERED, REMOVED), this::replay);
       })
       .transform(done -> {
@@ -339,7 +342,7 @@ public final class GuardianVerticle extends VerticleBase {
 
   private void status(Message<JsonObject> message) {
     JsonObject status = new JsonObject().put("status", loaded ? "UP" : "DOWN")
-      .put("guardians", registry.size()).put("tip", tip.id());
+      .put("guardians", registry.size()).put("tip", tip.id()).put("snapshot", restoredFrom);
     if (!loaded) {
       status.put("reason", loading);
     }

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * The snapshot store a verticle's configuration asks for: beside the event log — files under
  * {@code <data.dir>/snapshots/} with the file backend, keys under {@code events.redis.key_prefix}
- * with the Redis one — or none when {@code snapshot.every_events} is 0.
+ * with the Redis one — or none when {@code snapshot.every_events} is 0 (or, for the file backend,
+ * the configuration names no {@code data.dir}: a verticle deployed on its own, as in tests).
  */
 public final class SnapshotStores {
 
@@ -27,8 +28,9 @@ public final class SnapshotStores {
     }
     JsonObject events = config.getJsonObject("events", new JsonObject());
     if (!"redis".equals(events.getString("backend", "file"))) {
-      String dataDir = config.getJsonObject("data", new JsonObject()).getString("dir", "./data");
-      return new FileSnapshotStore(vertx, Path.of(dataDir, "snapshots"));
+      // beside the file log, in the node's data directory; a verticle deployed without one has none
+      String dataDir = config.getJsonObject("data", new JsonObject()).getString("dir");
+      return dataDir == null ? null : new FileSnapshotStore(vertx, Path.of(dataDir, "snapshots"));
     }
     RedisClients redis = RedisClients.create(vertx, config.getJsonObject("redis", new JsonObject()));
     String prefix = events.getJsonObject("redis", new JsonObject()).getString("key_prefix", "chameleon:");

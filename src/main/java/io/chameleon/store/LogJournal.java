@@ -53,6 +53,8 @@ public final class LogJournal implements StoreJournal {
   private Tip tip = Tip.EMPTY;
   private boolean inFlight;
   private boolean loaded;
+  /** The event the snapshot the state was restored from covers; null: replayed from the start. */
+  private String restoredFrom;
   /** Set when the log may hold store events this state has not applied. */
   private boolean behind;
   private String catchUpFailure;
@@ -86,6 +88,7 @@ public final class LogJournal implements StoreJournal {
     return snapshots.restoreNewest(bus).compose(start -> {
       state = start.state();
       tip = start.covers();
+      restoredFrom = start.covers().isEmpty() ? null : start.covers().id();
       long[] applied = {0};
       return EventReplay.replay(bus, start.covers(), StoreEvents.REPLAYED, event -> {
         state.apply(logged(event));
@@ -322,6 +325,11 @@ public final class LogJournal implements StoreJournal {
   @Override
   public Tip tip() {
     return tip;
+  }
+
+  @Override
+  public String restoredFrom() {
+    return restoredFrom;
   }
 
   @Override

@@ -51,6 +51,9 @@ public interface StoreJournal {
   /** The newest event of the log the state covers. */
   Tip tip();
 
+  /** The event covered by the snapshot the state was loaded from; null when it was replayed from the start. */
+  String restoredFrom();
+
   /** Why writes are refused now (catching up with the log, …), or null. */
   String unavailableReason();
 

@@ -500,7 +500,8 @@ public final class StoreVerticle extends VerticleBase {
     String reason = loaded ? journal.unavailableReason() : loading;
     JsonObject status = new JsonObject().put("status", reason == null ? "UP" : "DOWN")
       .put("uows", state.uowCount()).put("requests", state.requestCount())
-      .put("tip", journal.tip().id());
+      .put("tip", journal.tip().id())
+      .put("snapshot", journal.restoredFrom());
     if (clustered()) {
       // answered by the writer only: which node writes, under which epoch
       status.put("writer", new JsonObject().put("node_id",
