@@ -3,11 +3,14 @@ package io.chameleon.cluster;
 import io.chameleon.bus.Addresses;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ public final class WriterLeaseVerticle extends VerticleBase {
     node = cluster.getString("node_id", deploymentID());
     keys = new RedisKeys(events.getString("key_prefix", "chameleon:"), events.getString("stream", "chameleon:events"));
     redis = RedisClients.create(vertx, config().getJsonObject("redis", new JsonObject()));
+    registerGauges();
     // renewals may hang up to the Redis timeout: the step-down check runs on its own beat
     watch = vertx.setPeriodic(Math.max(20, lease.ttlMs() / 20), t -> stepDownIfStale());
     return vertx.eventBus().<JsonObject>localConsumer(Addresses.CLUSTER_WRITER_STATUS, this::status)
@@ -144,6 +148,17 @@ public final class WriterLeaseVerticle extends VerticleBase {
   private void status(Message<JsonObject> message) {
     message.reply(role().put("holder", holder.isEmpty() ? null : holder)
       .put("lease_ttl_ms", lease.ttlMs()));
+  }
+
+  /** {@code chameleon_cluster_lease_held} (1 while this node writes) and {@code chameleon_cluster_lease_epoch}. */
+  private void registerGauges() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      Gauge.builder("chameleon.cluster.lease.held", lease, l -> l.held() ? 1 : 0)
+        .description("1 while this node holds the writer lease").register(registry);
+      Gauge.builder("chameleon.cluster.lease.epoch", lease, l -> l.held() ? l.epoch() : 0)
+        .description("The writer epoch this node holds the lease under (0: it does not)").register(registry);
+    }
   }
 
   private static long now() {

@@ -1,5 +1,6 @@
 package io.chameleon.store;
 
+import io.chameleon.broadcast.EventId;
 import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
@@ -55,6 +56,8 @@ public final class LogJournal implements StoreJournal {
   private boolean loaded;
   /** The event the snapshot the state was restored from covers; null: replayed from the start. */
   private String restoredFrom;
+  /** A standby's lag behind the writer, in ms, at its last applied event. */
+  private long lagMs;
   /** Set when the log may hold store events this state has not applied. */
   private boolean behind;
   private String catchUpFailure;
@@ -293,6 +296,8 @@ public final class LogJournal implements StoreJournal {
   }
 
   private void followed(JsonObject event) {
+    // how far behind the writer this standby applies: the event's age (its id's milliseconds) now
+    lagMs = Math.max(0, System.currentTimeMillis() - EventId.parse(event.getString("id")).ms());
     LoggedEvent logged = logged(event);
     if (StoreEvents.REPLAYED.contains(logged.eventType())) {
       state.apply(logged);
@@ -330,6 +335,11 @@ public final class LogJournal implements StoreJournal {
   @Override
   public String restoredFrom() {
     return restoredFrom;
+  }
+
+  @Override
+  public long followerLagMs() {
+    return follower == null ? 0 : lagMs;
   }
 
   @Override

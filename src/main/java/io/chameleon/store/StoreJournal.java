@@ -54,6 +54,9 @@ public interface StoreJournal {
   /** The event covered by the snapshot the state was loaded from; null when it was replayed from the start. */
   String restoredFrom();
 
+  /** A standby's lag behind the writer in ms (the age of the last event it applied when it applied it); 0 while it writes. */
+  long followerLagMs();
+
   /** Why writes are refused now (catching up with the log, …), or null. */
   String unavailableReason();
 

@@ -10,6 +10,8 @@ import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
 import io.chameleon.store.Decision.Rejected;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -17,6 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,6 +105,12 @@ public final class StoreVerticle extends VerticleBase {
     sweepMs = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
     journal = new LogJournal(vertx, bus, timeoutMs,
       SnapshotStores.snapshotter(vertx, config(), StoreSnapshot.PART, new StoreSnapshotCodec(vertx)));
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null && clustered()) {
+      Gauge.builder("chameleon.store.follower.lag", journal, StoreJournal::followerLagMs).baseUnit("milliseconds")
+        .description("How far behind the writer this standby store applied its last event (0 on the writer)")
+        .register(registry);
+    }
     if (!config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false)) {
       // a single node is its own writer, from the start
       return registerWriterConsumers().compose(registered -> load(100)).onSuccess(ready -> startSweeper());

@@ -120,6 +120,10 @@ class TwoNodeClusterTest {
       "the writer is B, the only store node: " + cluster.encode());
     assertTrue(cluster.getJsonObject("writer").getLong("epoch") >= 1);
     assertEquals(null, cluster.getValue("lease"), "a gateway-only node takes no part in the lease");
+    // one JVM, one metrics registry: B's lease gauge shows on A's /metrics too
+    String metrics = http.get("/metrics", null).body();
+    assertTrue(metrics.contains("chameleon_cluster_lease_held 1.0"), "the writer's lease gauge");
+    assertTrue(metrics.contains("chameleon_store_follower_lag_milliseconds"), "the standby lag gauge");
   }
 
   /**
