@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,12 +27,18 @@ public final class ChameleonProcess implements AutoCloseable {
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Consumer<String> onLine;
+  private volatile boolean stopped;
   public final Http http;
 
-  private ChameleonProcess(Path dataDir, Map<String, String> env) throws IOException {
+  private ChameleonProcess(Path dataDir, Map<String, String> env, List<String> jvmArgs, Consumer<String> onLine)
+    throws IOException {
+    this.onLine = onLine;
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-      "io.chameleon.app.Main", "run").redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    command.addAll(jvmArgs); // after the default, so a -Xmx of their own wins
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chameleon.app.Main", "run"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("CHAMELEON_HTTP_PORT", "0");
     builder.environment().put("CHAMELEON_DATA_DIR", dataDir.toString());
     builder.environment().put("CHAMELEON_AUTH_SECRET", TestNode.SECRET);
@@ -53,8 +61,18 @@ public final class ChameleonProcess implements AutoCloseable {
 
   /** Starts a node over {@code dataDir} and returns once its HTTP port is open. */
   public static ChameleonProcess start(Path dataDir) {
+    return start(dataDir, Map.of(), List.of(), line -> { });
+  }
+
+  /**
+   * Starts a node over {@code dataDir} with {@code env} on top of the test defaults and {@code
+   * jvmArgs} before the main class, and returns once its HTTP port is open; {@code onLine} sees
+   * every line it prints as it prints it (on the thread that reads its output).
+   */
+  public static ChameleonProcess start(Path dataDir, Map<String, String> env, List<String> jvmArgs,
+                                       Consumer<String> onLine) {
     try {
-      return new ChameleonProcess(dataDir, Map.of());
+      return new ChameleonProcess(dataDir, env, jvmArgs, onLine);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -65,6 +83,7 @@ public final class ChameleonProcess implements AutoCloseable {
       String line;
       while ((line = lines.readLine()) != null) {
         output.add(line);
+        onLine.accept(line);
         Matcher m = LISTENING.matcher(line);
         if (m.find()) {
           port.complete(Integer.parseInt(m.group(1)));
@@ -76,8 +95,61 @@ public final class ChameleonProcess implements AutoCloseable {
     port.completeExceptionally(new IllegalStateException("its output ended before it listened"));
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGSTOP: the process is frozen as a long GC pause or a stalled VM would freeze it. */
+  public void pause() {
+    signal("STOP");
+    stopped = true;
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+    stopped = false;
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).redirectErrorStream(true)
+        .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether a line it printed so far contains {@code text}. */
+  public boolean printed(String text) {
+    return output.stream().anyMatch(line -> line.contains(text));
+  }
+
+  /** The lines it printed so far that contain {@code text}. */
+  public List<String> lines(String text) {
+    return output.stream().filter(line -> line.contains(text)).toList();
+  }
+
   /** SIGKILL, as a crash: no shutdown hook runs, nothing is flushed that was not already. */
   public void kill() {
+    if (stopped && process.isAlive()) {
+      try {
+        resume(); // a stopped process is woken before it is killed, so nothing is left frozen
+      } catch (IllegalStateException gone) {
+        // it died meanwhile
+      }
+    }
     process.destroyForcibly();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -89,9 +161,11 @@ public final class ChameleonProcess implements AutoCloseable {
     }
   }
 
-  /** The last lines it printed. */
+  /** The last lines it printed (30, or {@code -Dtail.lines}). */
   public String tail() {
-    return String.join("\n", output.subList(Math.max(0, output.size() - 30), output.size()));
+    List<String> lines = List.copyOf(output); // it may still be printing
+    int count = Integer.getInteger("tail.lines", 30);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
   }
 
   @Override
