@@ -20,10 +20,25 @@ public final class BusClient {
 
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final boolean localOnly;
 
   public BusClient(Vertx vertx, long timeoutMillis) {
+    this(vertx, timeoutMillis, false);
+  }
+
+  private BusClient(Vertx vertx, long timeoutMillis, boolean localOnly) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.localOnly = localOnly;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(localOnly);
+  }
+
+  /**
+   * The same, but only to consumers on this node: how a store talks to the broadcaster beside it.
+   * In a cluster every node's broadcaster answers reads, and a request sent cluster-wide may go to
+   * a node that is frozen (paused, partitioned) and answer nothing until Hazelcast drops it.
+   */
+  public BusClient localOnly() {
+    return new BusClient(vertx, options.getSendTimeout(), true);
   }
 
   public Future<JsonObject> request(String address, JsonObject body) {
@@ -32,7 +47,8 @@ public final class BusClient {
 
   /** With a timeout of its own, e.g. what is left of the caller's deadline. */
   public Future<JsonObject> request(String address, JsonObject body, long timeoutMillis) {
-    return request(address, body, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMillis)));
+    return request(address, body, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMillis))
+      .setLocalOnly(localOnly));
   }
 
   private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions delivery) {

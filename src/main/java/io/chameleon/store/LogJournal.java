@@ -79,7 +79,8 @@ public final class LogJournal implements StoreJournal {
    */
   public LogJournal(Vertx vertx, BusClient bus, long timeoutMs, Snapshotter<StoreState> snapshots) {
     this.vertx = vertx;
-    this.bus = bus;
+    // reads and appends go to the broadcaster beside the store, never to another node's
+    this.bus = bus.localOnly();
     this.timeoutMs = timeoutMs;
     this.snapshots = snapshots;
   }
@@ -155,7 +156,8 @@ public final class LogJournal implements StoreJournal {
       body.put("epoch", epoch);
     }
     // a started write is awaited past the callers' deadline: its outcome is what the state follows
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(startWithin + timeoutMs);
+    // to this node's broadcaster: in a cluster it is the writer's own (store and broadcaster go together)
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(startWithin + timeoutMs).setLocalOnly(true);
     vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body, options).onComplete(reply -> {
       inFlight = false;
       if (reply.succeeded()) {
