@@ -2,6 +2,7 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.cluster.ClusterWatch;
 import io.chameleon.cluster.WriterLeaseVerticle;
 import io.chameleon.dashboard.DashboardRoutes;
 import io.chameleon.dashboard.DashboardVerticle;
@@ -119,6 +120,14 @@ public final class Chameleon {
 
   /** Deploys the enabled verticles over a prepared configuration. */
   public static Future<Chameleon> deploy(Vertx vertx, JsonObject prepared) {
+    return deploy(vertx, prepared, () -> { });
+  }
+
+  /**
+   * As {@link #deploy(Vertx, JsonObject)}; a clustered node runs {@code onSeparated} when it finds
+   * itself cut off from its cluster ({@link ClusterWatch}; the {@code run} command exits).
+   */
+  public static Future<Chameleon> deploy(Vertx vertx, JsonObject prepared, Runnable onSeparated) {
     // a clustered node's verticles know its id (the writer lease holds it; /health shows it)
     JsonObject config = prepared.getJsonObject("cluster").getBoolean("enabled") ? withNodeId(vertx, prepared) : prepared;
     JsonObject verticles = config.getJsonObject("verticles");
@@ -145,6 +154,11 @@ public final class Chameleon {
       gateways.add(gateway);
       return gateway;
     }, ids);
+    if (config.getJsonObject("cluster").getBoolean("enabled")) {
+      chain = chain.compose(v -> vertx.deployVerticle(new ClusterWatch(onSeparated), new DeploymentOptions().setConfig(config)))
+        .onSuccess(ids::add)
+        .mapEmpty();
+    }
     Chameleon node = new Chameleon(vertx, ids, gateways);
     return chain.map(node).recover(err -> node.undeploy().transform(ignored -> Future.failedFuture(err)));
   }

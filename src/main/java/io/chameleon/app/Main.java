@@ -95,11 +95,17 @@ public final class Main {
       return withFlag;
     }
 
+    /** The exit code of a clustered node that found itself cut off from its cluster. */
+    static final int SEPARATED = 3;
+
     @Override
     public Integer call() throws Exception {
       JsonObject settings = settings();
       Vertx vertx = createVertx(settings);
-      CompletableFuture<Chameleon> started = Chameleon.deploy(vertx, settings).toCompletionStage().toCompletableFuture();
+      // a node cut off from its cluster exits (code 3), for its supervisor to start it again: it rejoins
+      Runnable separated = () -> new Thread(() -> System.exit(SEPARATED), "chameleon-separated").start();
+      CompletableFuture<Chameleon> started = Chameleon.deploy(vertx, settings, separated).toCompletionStage()
+        .toCompletableFuture();
       try {
         Chameleon node = started.get();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,6 +8,7 @@ import io.chameleon.cluster.OneShotWrites.Write;
 import io.chameleon.cluster.ProcessCluster.StreamEvent;
 import io.chameleon.support.ClusterProcess;
 import io.chameleon.support.ClusterProcess.Kind;
+import io.chameleon.support.Http.Response;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -23,7 +25,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gateways; then SIGCONT: the old writer finds its lease lost and turns standby by itself, none of
  * the writes it had queued lands, and the chain stays one line.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PauseTheWriterTest {
 
   /**
@@ -66,6 +72,7 @@ class PauseTheWriterTest {
    * the stream once it runs again, and turns standby by itself, its gateway serving writes again.
    */
   @Test
+  @Order(1)
   void aPausedWriterIsDeposedAndNoneOfItsQueuedWritesLands() throws Exception {
     ClusterProcess writer = cluster.writer();
     ClusterProcess standby = cluster.ofKind(Kind.STORE).stream().filter(n -> n != writer).findFirst().orElseThrow();
@@ -158,6 +165,39 @@ class PauseTheWriterTest {
     } finally {
       load.stop();
     }
+  }
+
+  /**
+   * Verifies that a writer frozen for longer than Hazelcast waits for a heartbeat — dropped from the
+   * cluster, which it would rejoin only minutes later with stale bus registrations — notices when it
+   * runs again that the writer is not among its members and exits (code 3), for its supervisor to
+   * start it again; the others go on writing, and nothing it had queued lands.
+   */
+  @Test
+  @Order(2)
+  void aWriterCutOffFromItsClusterExits() throws Exception {
+    ClusterProcess writer = cluster.writer();
+    ClusterProcess gatewayNode = cluster.ofKind(Kind.GATEWAY).get(0);
+    long before = cluster.events().size();
+    writer.pause();
+    long pausedAt = System.nanoTime();
+    ClusterProcess standby = cluster.ofKind(Kind.STORE).stream().filter(n -> n != writer).findFirst().orElseThrow();
+    awaitThat("the standby takes the lease", Duration.ofSeconds(9), () -> standby.nodeId.equals(cluster.leaseHolder()));
+    // past Hazelcast's heartbeat timeout (10 s, cluster.xml): the others drop it
+    await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(13_000)).until(() -> true);
+    writer.resume();
+    long resumedAt = System.nanoTime();
+    awaitThat("the cut-off node exits by itself", Duration.ofSeconds(30), () -> !writer.alive());
+    long exitedAt = System.nanoTime();
+    assertEquals(3, writer.process.exitCode(), writer.process.tail());
+    assertTrue(writer.process.printed("cut off from its cluster"), writer.process.tail());
+    Response created = gatewayNode.http.post("/api/uows", cluster.operator,
+      new JsonObject().put("instance_id", UUID.randomUUID().toString()).encode());
+    assertEquals(201, created.status(), created.body());
+    assertEquals(before + 1, cluster.events().size(), "one event: nothing of the frozen node's landed");
+    assertEquals(true, cluster.verify(gatewayNode).getBoolean("ok"));
+    System.out.printf("C20 cut off: paused %d ms; exited (code 3) %d ms after SIGCONT%n",
+      ms(resumedAt - pausedAt), ms(exitedAt - resumedAt));
   }
 
   /** The milliseconds of an event id {@code <ms>-<seq>}: when its writer chained it. */

@@ -99,6 +99,11 @@ public final class ChameleonProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** The exit code once it has exited, else null. */
+  public Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
   public boolean alive() {
     return process.isAlive();
   }
