@@ -155,8 +155,8 @@ public final class LogJournal implements StoreJournal {
     if (epoch != null) {
       body.put("epoch", epoch);
     }
-    // a started write is awaited past the callers' deadline: its outcome is what the state follows
-    // to this node's broadcaster: in a cluster it is the writer's own (store and broadcaster go together)
+    // a started write is awaited past the callers' deadline (its outcome is what the state follows),
+    // by this node's broadcaster: in a cluster the writer's own, as store and broadcaster go together
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(startWithin + timeoutMs).setLocalOnly(true);
     vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body, options).onComplete(reply -> {
       inFlight = false;
@@ -219,8 +219,8 @@ public final class LogJournal implements StoreJournal {
             queue.addFirst(batch.get(i));
           }
         } else {
-          Failure stale = Failure.unavailable(
-            "store unavailable: the log held changes the store had not applied; nothing was changed, try again");
+          Failure stale = Failure.unavailable(caught.failed() ? "store unavailable: " + catchUpFailure
+            : "store unavailable: the log held changes the store had not applied; nothing was changed, try again");
           batch.forEach(pending -> pending.promise().fail(stale));
         }
         pump();
