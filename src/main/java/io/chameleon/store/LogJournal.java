@@ -60,6 +60,8 @@ public final class LogJournal implements StoreJournal {
   private long lagMs;
   /** Set when the log may hold store events this state has not applied. */
   private boolean behind;
+  /** The catch-up read in progress, if any. */
+  private Future<Integer> catching;
   private String catchUpFailure;
   /** The writer epoch every append carries in a cluster; null on a single node. */
   private Long epoch;
@@ -250,8 +252,11 @@ public final class LogJournal implements StoreJournal {
 
   /** Applies the store events the log holds after the tip; completes with how many there were. */
   private Future<Integer> catchUp() {
+    if (catching != null) {
+      return catching; // one read at a time: two would apply the same events twice
+    }
     int[] found = {0};
-    return EventReplay.replay(bus, tip, StoreEvents.REPLAYED, event -> {
+    Future<Integer> read = EventReplay.replay(bus, tip, StoreEvents.REPLAYED, event -> {
       state.apply(logged(event));
       found[0]++;
     }).map(reached -> {
@@ -267,6 +272,13 @@ public final class LogJournal implements StoreJournal {
     }).onFailure(err -> catchUpFailure = err instanceof Failure f && f.status() == 409
       ? "the log no longer holds the event the store's state covers (" + tip.id() + "); restart the node to rebuild"
       : "catching up with the event log (" + err.getMessage() + ")");
+    catching = read;
+    read.onComplete(done -> {
+      if (catching == read) {
+        catching = null;
+      }
+    });
+    return read;
   }
 
   private List<Pending> drain() {
