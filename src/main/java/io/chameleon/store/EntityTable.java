@@ -5,8 +5,9 @@ import java.util.function.BiConsumer;
 
 /**
  * A hash table from id to value for what the store never removes (UOWs, their histories,
- * requests), built so that a snapshot can take it on the event loop at almost no cost: ids and
- * values sit in arrays (open addressing, linear probing, at most half full) cut into segments,
+ * requests), built so that a snapshot can take it on the event loop at almost no cost: ids, their
+ * hashes and values sit in arrays (open addressing, linear probing, at most half full; a probe
+ * compares hashes before it touches an id) cut into segments,
  * and {@link #copy} shares the segments instead of copying them. A segment shared with a copy is
  * copied by the first put that writes into it (4096 slots, a few microseconds), so the copy keeps
  * the table as it was. Not thread-safe; a {@link Copy} is what another thread may read.
@@ -40,6 +41,7 @@ final class EntityTable<V> {
   }
 
   private String[][] ids;
+  private int[][] hashes;
   private Object[][] values;
   /** Per segment: also held by a {@link Copy}, so a write must copy it first. */
   private boolean[] shared;
@@ -59,6 +61,7 @@ final class EntityTable<V> {
     int segmentSize = Math.min(capacity, SEGMENT);
     int segments = capacity / segmentSize;
     ids = new String[segments][segmentSize];
+    hashes = new int[segments][segmentSize];
     values = new Object[segments][segmentSize];
     shared = new boolean[segments];
     mask = capacity - 1;
@@ -86,11 +89,13 @@ final class EntityTable<V> {
     }
     if (shared[segment]) {
       ids[segment] = ids[segment].clone();
+      hashes[segment] = hashes[segment].clone();
       values[segment] = values[segment].clone();
       shared[segment] = false;
     }
     if (ids[segment][at] == null) {
       ids[segment][at] = id;
+      hashes[segment][at] = id.hashCode();
       size++;
     }
     V old = (V) values[segment][at];
@@ -111,27 +116,32 @@ final class EntityTable<V> {
 
   /** The slot holding {@code id}, or the empty slot where it goes. */
   private int slot(String id) {
-    int hash = id.hashCode() * 0x9E3779B9;
-    int slot = (hash ^ (hash >>> 16)) & mask;
-    String held;
-    while ((held = ids[slot >>> SEGMENT_BITS][slot & (SEGMENT - 1)]) != null && !held.equals(id)) {
+    int hash = id.hashCode();
+    int mixed = hash * 0x9E3779B9;
+    int slot = (mixed ^ (mixed >>> 16)) & mask;
+    while (true) {
+      int segment = slot >>> SEGMENT_BITS;
+      int at = slot & (SEGMENT - 1);
+      String held = ids[segment][at];
+      if (held == null || hashes[segment][at] == hash && held.equals(id)) {
+        return slot;
+      }
       slot = (slot + 1) & mask;
     }
-    return slot;
   }
 
   private void grow() {
     String[][] oldIds = ids;
     Object[][] oldValues = values;
     allocate((mask + 1) * 2);
-    size = 0;
     for (int segment = 0; segment < oldIds.length; segment++) {
       for (int i = 0; i < oldIds[segment].length; i++) {
-        if (oldIds[segment][i] != null) {
-          int slot = slot(oldIds[segment][i]);
-          ids[slot >>> SEGMENT_BITS][slot & (SEGMENT - 1)] = oldIds[segment][i];
+        String id = oldIds[segment][i];
+        if (id != null) {
+          int slot = slot(id);
+          ids[slot >>> SEGMENT_BITS][slot & (SEGMENT - 1)] = id;
+          hashes[slot >>> SEGMENT_BITS][slot & (SEGMENT - 1)] = id.hashCode();
           values[slot >>> SEGMENT_BITS][slot & (SEGMENT - 1)] = oldValues[segment][i];
-          size++;
         }
       }
     }
