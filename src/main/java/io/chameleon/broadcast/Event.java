@@ -1,5 +1,7 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.EventId;
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,6 +37,11 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
 
   public EventId eventId() {
     return EventId.parse(id);
+  }
+
+  /** This event as the tip of its chain: the next event is chained on it. */
+  public Tip tip() {
+    return new Tip(id, hash);
   }
 
   public JsonObject toJson() {

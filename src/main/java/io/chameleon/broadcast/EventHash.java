@@ -1,5 +1,6 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
 public final class EventHash {
 
   /** The {@code prev_hash} of the first event. */
-  public static final String GENESIS = "0".repeat(64);
+  public static final String GENESIS = Tip.GENESIS_HASH;
 
   private EventHash() {
   }

@@ -1,6 +1,7 @@
 package io.chameleon.broadcast;
 
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,8 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

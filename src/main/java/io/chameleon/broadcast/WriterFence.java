@@ -1,5 +1,6 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.Tip;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.chameleon.bus;
 
-import io.chameleon.broadcast.EventId;
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.EventId;
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

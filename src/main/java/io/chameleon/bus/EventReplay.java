@@ -1,6 +1,6 @@
 package io.chameleon.bus;
 
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

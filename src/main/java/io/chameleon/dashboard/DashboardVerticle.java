@@ -1,9 +1,9 @@
 package io.chameleon.dashboard;
 
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;

@@ -1,11 +1,11 @@
 package io.chameleon.guardian;
 
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;

@@ -2,7 +2,7 @@ package io.chameleon.snapshot;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;

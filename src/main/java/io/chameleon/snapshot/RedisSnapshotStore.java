@@ -1,6 +1,6 @@
 package io.chameleon.snapshot;
 
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

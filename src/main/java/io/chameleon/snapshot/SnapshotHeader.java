@@ -1,6 +1,6 @@
 package io.chameleon.snapshot;
 
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 

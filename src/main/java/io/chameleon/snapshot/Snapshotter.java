@@ -1,10 +1,10 @@
 package io.chameleon.snapshot;
 
 import io.chameleon.broadcast.EventHash;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;

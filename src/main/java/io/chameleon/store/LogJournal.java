@@ -1,12 +1,12 @@
 package io.chameleon.store;
 
-import io.chameleon.broadcast.EventId;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package io.chameleon.store;
 
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -117,7 +119,7 @@ public abstract class EventLogContract {
           assertEquals(events, read);
           assertChained(read, 3);
           assertEquals(ChainReport.good(3), report);
-          assertEquals(Tip.of(events.get(2)), log.tip());
+          assertEquals(events.get(2).tip(), log.tip());
           assertEquals(events.get(2).id(), log.lastId());
           assertEquals(3, log.eventsEmitted());
           assertTrue(log.bytesWritten() > 0);
@@ -168,7 +170,7 @@ public abstract class EventLogContract {
   void reopenRecoversTheTip(Vertx vertx, VertxTestContext ctx) {
     session(vertx, drafts("a", 0, 2))
       .compose(first -> opened(vertx).compose(log -> {
-        Tip tip = Tip.of(first.get(1));
+        Tip tip = first.get(1).tip();
         ctx.verify(() -> assertEquals(tip, log.tip()));
         return log.append(drafts("b", 2, 1), tip, EventLog.NO_DEADLINE)
           .compose(fenced -> log.close().map(fenced));
@@ -330,14 +332,14 @@ public abstract class EventLogContract {
   @Test
   void aStaleFencedAppendIsRefused(Vertx vertx, VertxTestContext ctx) {
     opened(vertx).compose(log -> log.append(drafts("a", 0, 1), Tip.EMPTY, EventLog.NO_DEADLINE)
-      .compose(first -> log.append(drafts("b", 1, 1), Tip.of(first.get(0)), EventLog.NO_DEADLINE))
+      .compose(first -> log.append(drafts("b", 1, 1), first.get(0).tip(), EventLog.NO_DEADLINE))
       .compose(second -> log.append(drafts("c", 2, 1), Tip.EMPTY, EventLog.NO_DEADLINE)
         .transform(stale -> readAll(log).map(all -> {
           ctx.verify(() -> {
             assertEquals(409, status(stale.cause()));
             assertTrue(stale.cause().getMessage().contains("stale tip"), stale.cause().getMessage());
             assertEquals(List.of(0, 1), numbers(all));
-            assertEquals(Tip.of(second.get(0)), log.tip());
+            assertEquals(second.get(0).tip(), log.tip());
           });
           return log;
         }))))
@@ -349,7 +351,7 @@ public abstract class EventLogContract {
   void plainCallsDoNotMoveTheFence(Vertx vertx, VertxTestContext ctx) {
     opened(vertx).compose(log -> log.append(drafts("fenced", 0, 1), Tip.EMPTY, EventLog.NO_DEADLINE)
       .compose(fenced -> log.append(drafts("plain", 1, 2)).map(plain -> fenced))
-      .compose(fenced -> log.append(drafts("fenced", 3, 1), Tip.of(fenced.get(0)), EventLog.NO_DEADLINE))
+      .compose(fenced -> log.append(drafts("fenced", 3, 1), fenced.get(0).tip(), EventLog.NO_DEADLINE))
       .compose(again -> readAll(log).map(all -> {
         ctx.verify(() -> {
           assertEquals(List.of(0, 1, 2, 3), numbers(all));
@@ -363,7 +365,7 @@ public abstract class EventLogContract {
   @Test
   void twoWritersOnOneTipOneLands(Vertx vertx, VertxTestContext ctx) {
     opened(vertx).compose(log -> log.append(drafts("start", 0, 1)).compose(start -> {
-      Tip tip = Tip.of(start.get(0));
+      Tip tip = start.get(0).tip();
       Future<List<Event>> one = log.append(drafts("one", 1, 1), tip, EventLog.NO_DEADLINE);
       Future<List<Event>> two = log.append(drafts("two", 1, 1), tip, EventLog.NO_DEADLINE);
       return Future.join(one, two).transform(done -> readAll(log).map(all -> {

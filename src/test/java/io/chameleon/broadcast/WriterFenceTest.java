@@ -3,6 +3,8 @@ package io.chameleon.broadcast;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.EventId;
+import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,11 @@ class WriterFenceTest {
   @Test
   void admitsTheFenceAndWhatFollows() {
     List<Event> events = chain(5);
-    WriterFence fence = WriterFence.of(Tip.of(events.get(1)), events.subList(2, 5));
+    WriterFence fence = WriterFence.of(events.get(1).tip(), events.subList(2, 5));
     assertFalse(fence.admits(Tip.EMPTY));
-    assertFalse(fence.admits(Tip.of(events.get(0))));
+    assertFalse(fence.admits(events.get(0).tip()));
     for (Event event : events.subList(1, 5)) {
-      assertTrue(fence.admits(Tip.of(event)), event.id());
+      assertTrue(fence.admits(event.tip()), event.id());
     }
     assertFalse(fence.admits(new Tip(events.get(3).id(), events.get(2).hash())), "the id with another hash");
   }
@@ -44,17 +46,17 @@ class WriterFenceTest {
     List<Event> events = chain(2);
     WriterFence fence = WriterFence.of(Tip.EMPTY, events);
     assertTrue(fence.admits(Tip.EMPTY));
-    assertTrue(fence.admits(Tip.of(events.get(1))));
+    assertTrue(fence.admits(events.get(1).tip()));
   }
 
   /** Verifies that past MAX_TRACKED plain events the oldest are forgotten, the fence first. */
   @Test
   void forgetsTheOldestPastTheCap() {
     List<Event> events = chain(WriterFence.MAX_TRACKED + 2);
-    WriterFence fence = WriterFence.of(Tip.of(events.get(0)), events.subList(1, events.size()));
-    assertFalse(fence.admits(Tip.of(events.get(0))));
-    assertFalse(fence.admits(Tip.of(events.get(1))));
-    assertTrue(fence.admits(Tip.of(events.get(2))));
-    assertTrue(fence.admits(Tip.of(events.get(events.size() - 1))));
+    WriterFence fence = WriterFence.of(events.get(0).tip(), events.subList(1, events.size()));
+    assertFalse(fence.admits(events.get(0).tip()));
+    assertFalse(fence.admits(events.get(1).tip()));
+    assertTrue(fence.admits(events.get(2).tip()));
+    assertTrue(fence.admits(events.get(events.size() - 1).tip()));
   }
 }

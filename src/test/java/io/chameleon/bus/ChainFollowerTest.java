@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.chameleon.broadcast.BroadcasterVerticle;
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.chameleon.support.TestNode;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;

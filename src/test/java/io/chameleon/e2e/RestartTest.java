@@ -3,7 +3,7 @@ package io.chameleon.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.Pilots;
 import io.chameleon.support.TestNode;

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.broadcast.BroadcasterVerticle;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
+import io.chameleon.bus.Tip;
 import io.chameleon.snapshot.SnapshotStore;
 import io.chameleon.snapshot.Snapshotter;
 import io.chameleon.store.Command.Actor;
@@ -113,8 +114,8 @@ abstract class StoreJournalContract {
     });
     assertEquals(60, state.uowCount());
     List<String> ids = answered.stream().flatMap(List::stream).map(LoggedEvent::id).toList();
-    assertEquals(ids.stream().sorted((a, b) -> io.chameleon.broadcast.EventId.parse(a)
-      .compareTo(io.chameleon.broadcast.EventId.parse(b))).toList(), ids, "each commit's events, in commit order");
+    assertEquals(ids.stream().sorted((a, b) -> EventId.parse(a)
+      .compareTo(EventId.parse(b))).toList(), ids, "each commit's events, in commit order");
     JsonObject status = logStatus();
     assertEquals(new Tip(status.getString("last_id"), status.getString("last_hash")), journal.tip());
   }

@@ -3,7 +3,7 @@ package io.chameleon.broadcast.file;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.regex.Matcher;

@@ -2,7 +2,7 @@ package io.chameleon.broadcast.file;
 
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package io.chameleon.broadcast.file;
 
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,9 @@
 package io.chameleon.broadcast.file;
 
 import io.chameleon.broadcast.Event;
-import io.chameleon.broadcast.EventId;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventPage;
+import io.chameleon.bus.EventId;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.chameleon.broadcast.redis;
 
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.ErrorType;

@@ -3,13 +3,13 @@ package io.chameleon.broadcast.redis;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
-import io.chameleon.broadcast.EventId;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventMetrics;
 import io.chameleon.broadcast.EventPage;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.broadcast.WriterFence;
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Context;
@@ -317,7 +317,7 @@ public final class RedisEventLog implements EventLog {
 
   private void landed(Batch batch) {
     Event last = batch.last();
-    tip = Tip.of(last);
+    tip = last.tip();
     lastIssued = last.eventId();
     fence = batch.staged();
     eventsEmitted += batch.events();

@@ -1,10 +1,10 @@
 package io.chameleon.broadcast.redis;
 
 import io.chameleon.broadcast.Event;
-import io.chameleon.broadcast.EventId;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.broadcast.WriterFence;
+import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -145,7 +145,7 @@ final class StoredTip {
           return new WriterFence(stored);
         }
         // the oldest read is the fence itself, or (past the cap) an event after it
-        return WriterFence.of(Tip.of(events.get(0)), events.subList(1, events.size()));
+        return WriterFence.of(events.get(0).tip(), events.subList(1, events.size()));
       });
   }
 }

@@ -3,7 +3,7 @@ package io.chameleon.broadcast.redis;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
 import io.chameleon.broadcast.EventLog;
-import io.chameleon.broadcast.Tip;
+import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -83,7 +83,7 @@ public final class StreamCopy {
             + event.id() + " (run verify on it); " + counts[0] + " events were copied, up to " + chained.id()));
         }
         entries.add(StreamEntries.values(event));
-        chained = Tip.of(event);
+        chained = event.tip();
       }
       if (entries.isEmpty()) {
         return Future.succeededFuture(last);

@@ -2,9 +2,9 @@ package io.chameleon.broadcast.redis;
 
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
-import io.chameleon.broadcast.EventId;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventPage;
+import io.chameleon.bus.EventId;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;

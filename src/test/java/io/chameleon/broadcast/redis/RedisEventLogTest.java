@@ -13,8 +13,8 @@ import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventLogContract;
-import io.chameleon.broadcast.Tip;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisKeys;
 import io.chameleon.support.RedisServer;
 import io.vertx.core.Future;
@@ -110,7 +110,7 @@ class RedisEventLogTest {
 
     List<Object> tip = list(server.send("HGETALL", keys.tip()));
     assertEquals(List.of("id", events.get(1).id(), "hash", events.get(1).hash()), tip);
-    Event fenced = await(log.append(call(1, 1), Tip.of(events.get(1)), EventLog.NO_DEADLINE)).get(0);
+    Event fenced = await(log.append(call(1, 1), events.get(1).tip(), EventLog.NO_DEADLINE)).get(0);
     assertEquals(fenced.id(), server.command("HGET", keys.tip(), "fence"));
     long bytes = 0;
     for (Event event : List.of(events.get(0), events.get(1), fenced)) {
@@ -127,14 +127,14 @@ class RedisEventLogTest {
   void theFenceSurvivesARestart() {
     RedisEventLog first = logs.opened(keys, 2000);
     List<Event> before = await(first.append(call(0, 1)));
-    List<Event> fenced = await(first.append(call(1, 1), Tip.of(before.get(0)), EventLog.NO_DEADLINE));
+    List<Event> fenced = await(first.append(call(1, 1), before.get(0).tip(), EventLog.NO_DEADLINE));
     await(first.append(call(2, 2)));
     await(first.close());
 
     RedisEventLog second = logs.opened(keys, 2000);
-    Throwable stale = failure(second.append(call(3, 1), Tip.of(before.get(0)), EventLog.NO_DEADLINE));
+    Throwable stale = failure(second.append(call(3, 1), before.get(0).tip(), EventLog.NO_DEADLINE));
     assertEquals(409, status(stale));
-    List<Event> landed = await(second.append(call(4, 1), Tip.of(fenced.get(0)), EventLog.NO_DEADLINE));
+    List<Event> landed = await(second.append(call(4, 1), fenced.get(0).tip(), EventLog.NO_DEADLINE));
     assertEquals(1, landed.size());
     assertEquals(ChainReport.good(5), await(second.verify()));
   }

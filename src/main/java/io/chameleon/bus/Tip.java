@@ -1,4 +1,4 @@
-package io.chameleon.broadcast;
+package io.chameleon.bus;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
@@ -9,15 +9,14 @@ import java.util.Objects;
  */
 public record Tip(String id, String hash) {
 
-  public static final Tip EMPTY = new Tip(EventId.ZERO.toString(), EventHash.GENESIS);
+  /** The {@code prev_hash} of a chain's first event. */
+  public static final String GENESIS_HASH = "0".repeat(64);
+
+  public static final Tip EMPTY = new Tip(EventId.ZERO.toString(), GENESIS_HASH);
 
   public Tip {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(hash, "hash");
-  }
-
-  public static Tip of(Event event) {
-    return new Tip(event.id(), event.hash());
   }
 
   public EventId eventId() {

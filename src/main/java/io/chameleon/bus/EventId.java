@@ -1,4 +1,4 @@
-package io.chameleon.broadcast;
+package io.chameleon.bus;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.chameleon.broadcast;
+package io.chameleon.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
