@@ -23,10 +23,7 @@ final class AdvanceGate {
       throw Refusal.conflict("uow " + uow.uowId() + " is " + uow.status() + " and its instance "
         + uow.instanceId() + " is halted");
     }
-    boolean allowed = uow.status() == UowStatus.PENDING && target == UowStatus.ACTIVE
-      || uow.status() == UowStatus.ACTIVE
-      && (target == UowStatus.COMPLETED || target == UowStatus.FAILED);
-    if (!allowed) {
+    if (UowMove.advance(uow.status(), target) == null) {
       throw Refusal.conflict("uow " + uow.uowId() + " is " + uow.status()
         + "; cannot advance to " + target);
     }

@@ -5,7 +5,6 @@ import static io.chameleon.store.Preconditions.checkNotHalted;
 import static io.chameleon.store.Preconditions.checkVersion;
 import static io.chameleon.store.Preconditions.existingUow;
 import static io.chameleon.store.Preconditions.pilot;
-import static io.chameleon.store.Preconditions.requireStatus;
 import static io.chameleon.store.UowStatusChange.moveUow;
 
 import io.chameleon.store.Command.Submission;
@@ -32,7 +31,7 @@ final class PilotActions {
                                boolean dryRun) {
     List<String> paused = new ArrayList<>();
     for (String id : step.state.uowIdsOf(instanceId)) {
-      if (step.uow(id).status() == UowStatus.ACTIVE) {
+      if (UowMove.KILL_SWITCH.allows(step.uow(id).status())) {
         paused.add(id);
       }
     }
@@ -51,7 +50,7 @@ final class PilotActions {
       "reason", reason, "paused_uow_ids", new ArrayList<>(paused),
       "already_halted", before != null, "halted_instance", halted.toView()));
     for (String id : paused) {
-      moveUow(step, step.uow(id), UowStatus.PAUSED, pilot, reason, null,
+      moveUow(step, step.uow(id), UowMove.KILL_SWITCH, pilot, reason, null,
         change -> change.pause = obj("reason", "KILL_SWITCH", "rule_id", null), obj());
     }
     data.put("request_ids_closed", new ArrayList<>(step.closed));
@@ -67,7 +66,7 @@ final class PilotActions {
     List<String> resumed = new ArrayList<>();
     for (String id : halted.pausedUowIds()) {
       Uow uow = step.uow(id);
-      if (uow != null && uow.status() == UowStatus.PAUSED && uow.pause() != null
+      if (uow != null && UowMove.RELEASE.allows(uow.status()) && uow.pause() != null
         && "KILL_SWITCH".equals(uow.pause().get("reason"))) {
         resumed.add(id);
       }
@@ -75,7 +74,7 @@ final class PilotActions {
     step.emit(StoreEvents.KILL_SWITCH_RELEASED, obj("instance_id", r.instanceId(),
       "pilot_id", pilot, "reason", r.reason(), "resumed_uow_ids", new ArrayList<>(resumed)));
     for (String id : resumed) {
-      moveUow(step, step.uow(id), UowStatus.ACTIVE, pilot, r.reason(), null, change -> {
+      moveUow(step, step.uow(id), UowMove.RELEASE, pilot, r.reason(), null, change -> {
       }, obj());
     }
     return new Accepted(step.drafts(), 200, obj("instance_id", r.instanceId(),
@@ -95,11 +94,11 @@ final class PilotActions {
   }
 
   static Uow clarify(Step step, Uow uow, String pilot, String text, String actedOn) {
-    requireStatus(uow, UowStatus.ZOMBIED_SOFT, "clarification");
+    UowMove.CLARIFY.require(uow);
     checkNotHalted(step, uow);
     step.emit(StoreEvents.PILOT_CLARIFICATION_SUBMITTED, obj("uow_id", uow.uowId(),
       "pilot_id", pilot, "text", text, "request_id", actedOn));
-    return moveUow(step, uow, UowStatus.ACTIVE, pilot, text, actedOn, change -> {
+    return moveUow(step, uow, UowMove.CLARIFY, pilot, text, actedOn, change -> {
       change.interactionCount = 0;
       change.clarification = text;
     }, obj());
@@ -108,7 +107,7 @@ final class PilotActions {
   static Uow waive(Step step, Uow uow, String pilot, String ruleId, String reason,
                    String actedOn) {
     Map<String, Object> pause = uow.pause();
-    if (uow.status() != UowStatus.PAUSED || pause == null
+    if (!UowMove.WAIVE.allows(uow.status()) || pause == null
       || !"GUARD_VIOLATION".equals(pause.get("reason")) || !ruleId.equals(pause.get("rule_id"))) {
       String why = uow.status() == UowStatus.PAUSED && pause != null
         ? " (" + pause.get("reason") + (pause.get("rule_id") == null ? "" : " of rule "
@@ -119,27 +118,24 @@ final class PilotActions {
     checkNotHalted(step, uow);
     step.emit(StoreEvents.PILOT_WAIVER_GRANTED, obj("uow_id", uow.uowId(), "pilot_id", pilot,
       "rule_id", ruleId, "reason", reason, "request_id", actedOn));
-    return moveUow(step, uow, UowStatus.ACTIVE, pilot, reason, actedOn,
+    return moveUow(step, uow, UowMove.WAIVE, pilot, reason, actedOn,
       change -> change.waivedRule = ruleId, obj("waiver_granted", ruleId));
   }
 
   static Uow resume(Step step, Uow uow, String pilot, String reason, String actedOn) {
-    requireStatus(uow, UowStatus.PENDING_PILOT_APPROVAL, "resume");
+    UowMove.RESUME.require(uow);
     checkNotHalted(step, uow);
     step.emit(StoreEvents.PILOT_APPROVAL_GRANTED, obj("uow_id", uow.uowId(), "pilot_id", pilot,
       "reason", reason, "request_id", actedOn));
-    return moveUow(step, uow, UowStatus.ACTIVE, pilot, reason, actedOn,
+    return moveUow(step, uow, UowMove.RESUME, pilot, reason, actedOn,
       change -> change.approvalGranted = true, obj("approval_granted", true));
   }
 
   static Uow cancel(Step step, Uow uow, String pilot, String reason, String actedOn) {
-    if (!UowStatus.CANCELLABLE.contains(uow.status())) {
-      throw Refusal.conflict("uow " + uow.uowId() + " is " + uow.status()
-        + "; cancel needs PENDING_PILOT_APPROVAL, PAUSED, ZOMBIED_SOFT or ZOMBIED_DEAD");
-    }
+    UowMove.CANCEL.require(uow);
     step.emit(StoreEvents.PILOT_CANCELLATION_ISSUED, obj("uow_id", uow.uowId(),
       "pilot_id", pilot, "reason", reason, "request_id", actedOn));
-    return moveUow(step, uow, UowStatus.FAILED, pilot, reason, actedOn, change -> {
+    return moveUow(step, uow, UowMove.CANCEL, pilot, reason, actedOn, change -> {
     }, obj());
   }
 }

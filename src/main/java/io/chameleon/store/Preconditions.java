@@ -34,13 +34,6 @@ final class Preconditions {
     }
   }
 
-  static void requireStatus(Uow uow, UowStatus needed, String action) {
-    if (uow.status() != needed) {
-      throw Refusal.conflict("uow " + uow.uowId() + " is " + uow.status() + "; " + action
-        + " needs " + needed);
-    }
-  }
-
   static String pilot(Actor actor) {
     return actor == null ? null : actor.pilotId();
   }

@@ -10,7 +10,6 @@ import static io.chameleon.store.PilotActions.resume;
 import static io.chameleon.store.PilotActions.waive;
 import static io.chameleon.store.Preconditions.checkVersion;
 import static io.chameleon.store.Preconditions.pilot;
-import static io.chameleon.store.Preconditions.requireStatus;
 import static io.chameleon.store.UowStatusChange.moveUow;
 
 import io.chameleon.bus.Role;
@@ -155,8 +154,7 @@ final class RequestCommands {
       } else if ("resume".equals(type) || "waive_violation".equals(type)) {
         cancel(step, uow, pilot, d.reason(), id);
       } else if ("clarification".equals(type)) {
-        requireStatus(uow, UowStatus.ZOMBIED_SOFT, "rejecting a clarification");
-        moveUow(step, uow, UowStatus.ZOMBIED_DEAD, pilot, d.reason(), id, change1 -> {
+        moveUow(step, uow, UowMove.CLARIFICATION_REJECTED, pilot, d.reason(), id, change1 -> {
         }, obj("request_id", id));
       }
       data.put("uow", step.uow(uow.uowId()).toView());
@@ -190,8 +188,8 @@ final class RequestCommands {
       "uow_id", request.uowId(), "old_status", request.status().name(),
       "new_status", RequestStatus.EXPIRED.name(), "request", expired.toState()));
     Uow uow = step.state.uow(request.uowId());
-    if (uow != null && uow.status().parked() && uow.status() != UowStatus.ZOMBIED_DEAD) {
-      moveUow(step, uow, UowStatus.ZOMBIED_DEAD, null,
+    if (uow != null && UowMove.REQUEST_EXPIRED.allows(uow.status())) {
+      moveUow(step, uow, UowMove.REQUEST_EXPIRED, null,
         "intervention request " + e.requestId() + " expired", e.requestId(), change1 -> {
         }, obj("request_id", e.requestId()));
     }

@@ -71,10 +71,8 @@ final class UowCommands {
     Uow uow = existingUow(step.state, i.uowId());
     checkVersion(s, uow.version(), "uow " + uow.uowId());
     checkNotHalted(step, uow);
-    if (uow.status() != UowStatus.ACTIVE) {
-      throw Refusal.conflict("uow " + uow.uowId() + " is " + uow.status()
-        + "; an interaction needs ACTIVE");
-    }
+    // an interaction counts only on an ACTIVE UOW: where an ambiguity lock may start
+    UowMove.AMBIGUITY_LOCK.require(uow);
     Uow.Change change = uow.change();
     change.interactionCount++;
     Uow counted = change.done(step.now);
@@ -86,12 +84,13 @@ final class UowCommands {
       return new Accepted(step.drafts(), 200, counted.toView());
     }
     Uow.Change lock = counted.change();
-    lock.status = UowStatus.ZOMBIED_SOFT;
+    // its own event (ambiguity_lock_detected), not uow_status_changed
+    lock.status = UowMove.AMBIGUITY_LOCK.target(counted);
     Uow locked = lock.done(step.now);
     step.put(locked);
     step.emit(StoreEvents.AMBIGUITY_LOCK_DETECTED, obj("uow_id", uow.uowId(),
       "instance_id", uow.instanceId(), "pilot_id", pilot(i.actor()),
-      "old_status", UowStatus.ACTIVE.name(), "new_status", UowStatus.ZOMBIED_SOFT.name(),
+      "old_status", counted.status().name(), "new_status", locked.status().name(),
       "interaction_count", locked.interactionCount(), "max_interactions", locked.maxInteractions(),
       "uow", locked.toState()));
     requests.newRequest(step, i.actor(), uow.uowId(), "clarification",
@@ -109,7 +108,7 @@ final class UowCommands {
     Gate.Plan plan = gatePlan(uow, a);
     String pilot = pilot(a.actor());
     List<Map<String, Object>> decisions = new ArrayList<>();
-    UowStatus outcome = a.target();
+    UowMove move = UowMove.advance(uow.status(), a.target());
     Map<String, Object> parkedDecision = null;
     String violatedRule = null;
     // an approval is consumed only by an advance that got as far as the approval guardians:
@@ -119,7 +118,7 @@ final class UowCommands {
       Gate.Verdict blocking = gate.blocking() == null ? Gate.Verdict.pass() : gate.blocking();
       emitDecisions(step, uow, pilot, "guardians", blocking.decisions(), decisions);
       if (!blocking.allowed()) {
-        outcome = UowStatus.PAUSED;
+        move = UowMove.GUARD_VIOLATION;
         parkedDecision = firstFailure(blocking.decisions());
         violatedRule = parkedDecision == null ? "guardians" : (String) parkedDecision.get("name");
       } else {
@@ -127,11 +126,12 @@ final class UowCommands {
         Gate.Verdict approval = gate.approval() == null ? Gate.Verdict.pass() : gate.approval();
         emitDecisions(step, uow, pilot, "approval_guardians", approval.decisions(), decisions);
         if (!approval.allowed()) {
-          outcome = UowStatus.PENDING_PILOT_APPROVAL;
+          move = UowMove.APPROVAL_NEEDED;
           parkedDecision = firstFailure(approval.decisions());
         }
       }
     }
+    UowStatus outcome = move.to;
     Map<String, Object> pause = outcome == UowStatus.PAUSED
       ? obj("reason", "GUARD_VIOLATION", "rule_id", violatedRule) : null;
     Map<String, Object> extra = obj("outcome", outcomeName(outcome), "target_status",
@@ -145,7 +145,7 @@ final class UowCommands {
     }
     boolean approvalKept = uow.approvalGranted() && !approvalConsumed && a.target() != UowStatus.FAILED;
     Map<String, Object> parked = parkedDecision;
-    Uow after = moveUow(step, uow, outcome, pilot, null, null, change -> {
+    Uow after = moveUow(step, uow, move, pilot, null, null, change -> {
       change.attributes.putAll(copy(a.attributes()));
       change.waivedRule = null;
       change.approvalGranted = approvalKept;

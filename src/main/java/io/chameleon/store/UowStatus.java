@@ -10,8 +10,6 @@ public enum UowStatus {
   /** Statuses in which a UOW waits for a pilot; leaving one closes its open requests. */
   public static final Set<UowStatus> PARKED =
     EnumSet.of(PAUSED, PENDING_PILOT_APPROVAL, ZOMBIED_SOFT, ZOMBIED_DEAD);
-  /** Statuses cancel may leave. */
-  public static final Set<UowStatus> CANCELLABLE = PARKED;
 
   public boolean parked() {
     return PARKED.contains(this);

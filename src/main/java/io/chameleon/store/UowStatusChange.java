@@ -16,11 +16,13 @@ final class UowStatusChange {
   }
 
   /**
-   * Moves a UOW: one {@code uow_status_changed} with its new state (and its parent's, when it
-   * finishes); leaving a parked status closes its other open requests (COMPLETED).
+   * Moves a UOW by one row of {@link UowMove} (409 if it cannot start from the UOW's status): one
+   * {@code uow_status_changed} with its new state (and its parent's, when it finishes); leaving a
+   * parked status closes its other open requests (COMPLETED).
    */
-  static Uow moveUow(Step step, Uow uow, UowStatus to, String pilot, String reason,
+  static Uow moveUow(Step step, Uow uow, UowMove move, String pilot, String reason,
                      String actedOn, Consumer<Uow.Change> edit, Map<String, Object> extra) {
+    UowStatus to = move.target(uow);
     Uow.Change change = uow.change();
     change.status = to;
     if (to == UowStatus.ACTIVE || to == UowStatus.COMPLETED) {

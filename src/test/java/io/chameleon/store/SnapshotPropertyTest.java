@@ -215,7 +215,7 @@ class SnapshotPropertyTest {
       } else if (roll < 58) {
         return new Command.Resume(actor, uowIn(UowStatus.PENDING_PILOT_APPROVAL), "fine");
       } else if (roll < 61) {
-        return new Command.Cancel(actor, uowIn(pick(List.copyOf(UowStatus.CANCELLABLE))), "stop");
+        return new Command.Cancel(actor, uowIn(pick(UowMove.CANCEL.from)), "stop");
       } else if (roll < 72) {
         return createRequest(actor);
       } else if (roll < 80) {
