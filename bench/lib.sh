@@ -83,3 +83,12 @@ wait_health() {
   done
   return 1
 }
+
+# Builds bench/target/benchmarks.jar against the product as it is now: installs the product into
+# the local Maven repository first (bench/ depends on the built artifact, not on its sources).
+# Online by default, so a fresh machine resolves every plugin; MVN_OFFLINE=1 adds -o.
+build_bench() { # repo-dir bench-dir [product build dir]
+  local off=(); [[ "${MVN_OFFLINE:-0}" == 1 ]] && off=(-o)
+  (cd "$1" && mvn -q -B "${off[@]}" -DskipTests -Dbuild.dir="${3:-/tmp/build-bench-main}" install) &&
+    (cd "$2" && mvn -q -B "${off[@]}" package)
+}

@@ -2,14 +2,15 @@
 # JMH: guardian evaluation and JWT verification, one thread, short runs (~4 minutes in all).
 #   bench/run-jmh.sh                 # everything, with the GC profiler (B/op)
 #   bench/run-jmh.sh GuardianBench   # any JMH arguments replace the benchmark selection
-# Builds bench/ (offline) if benchmarks.jar is missing or older than a source; writes
+# Builds bench/ (the product installed first) if benchmarks.jar is missing or older than a source; writes
 # bench/results/jmh-<date>.json and prints markdown tables with ratios against the baselines.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/lib.sh"
 build_dir="${BENCH_BUILD_DIR:-$here/target}"
 jar="$build_dir/benchmarks.jar"
 if [[ ! -f "$jar" ]] || [[ -n "$(find "$here/src" "$here/../src/main/java" "$here/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
-  (cd "$here" && mvn -B -q -o -Dbuild.dir="$build_dir" package)
+  build_bench "$here/.." "$here"
 fi
 mkdir -p "$here/results"
 out="$here/results/jmh-$(date -u +%Y%m%dT%H%M%SZ).json"

@@ -39,7 +39,7 @@ OUT="${OUT:-$here/results/redis-append-$TS.md}"
 
 command -v redis-server >/dev/null || { echo "redis-server not found (apt-get install -y redis-server)" >&2; exit 1; }
 if [[ ! -f "$bench_jar" ]] || [[ -n "$(find "$here/src" "$here/../src/main" -newer "$bench_jar" -type f -print -quit)" ]]; then
-  (cd "$here" && mvn -q -B package)
+  build_bench "$here/.." "$here"
 fi
 
 work="$(mktemp -d /tmp/chameleon-redis-append.XXXXXX)"

@@ -38,7 +38,7 @@ OUT="${OUT:-$here/results/takeover-$TS.md}"
 command -v redis-server >/dev/null || { echo "redis-server not found" >&2; exit 1; }
 [[ -f "$jar" ]] || (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
 if [[ ! -f "$bench_jar" ]] || [[ -n "$(find "$here/src" "$repo/src/main" -newer "$bench_jar" -type f -print -quit)" ]]; then
-  (cd "$here" && mvn -q -B package)
+  build_bench "$repo" "$here" "$main_build"
 fi
 
 work="$(mktemp -d /tmp/chameleon-takeover.XXXXXX)"

@@ -17,6 +17,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
+source "$here/lib.sh"
 main_build="${MAIN_BUILD_DIR:-/tmp/build-bench-main}"
 jar="${CHAMELEON_JAR:-$main_build/chameleon.jar}"
 bench_jar="${BENCH_BUILD_DIR:-$here/target}/benchmarks.jar"
@@ -28,10 +29,10 @@ THREADS="${THREADS:-2}"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 if [[ ! -f "$jar" ]]; then
-  (cd "$repo" && mvn -q -B -o -DskipTests -Dbuild.dir="$main_build" package)
+  (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
 fi
 if [[ ! -f "$bench_jar" ]]; then
-  (cd "$here" && mvn -q -B -o package)
+  build_bench "$repo" "$here" "$main_build"
 fi
 
 work="$(mktemp -d /tmp/chameleon-wrk.XXXXXX)"

@@ -22,7 +22,7 @@ LOG="$OUT/push-latency-$TS.server.log"
 REPORT="$OUT/push-latency-$TS.md"
 
 if [[ ! -f "$JAR" ]]; then
-  mvn -q -B -o -DskipTests -Dbuild.dir="$(dirname "$JAR")" package
+  mvn -q -B -DskipTests -Dbuild.dir="$(dirname "$JAR")" package
 fi
 PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 

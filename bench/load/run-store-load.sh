@@ -32,7 +32,7 @@ GCLOG="$OUT/store-load-$TS.gc-%p.log"
 
 if [[ ! -f "$JAR" ]]; then
   build_dir="$(dirname "$JAR")"
-  mvn -q -B -o -DskipTests -Dbuild.dir="$build_dir" package
+  mvn -q -B -DskipTests -Dbuild.dir="$build_dir" package
 fi
 if [[ -e "$DATA" ]]; then echo "data dir $DATA exists; give a fresh one" >&2; exit 2; fi
 PORT="${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
