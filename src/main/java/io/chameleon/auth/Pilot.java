@@ -6,6 +6,12 @@ import io.vertx.core.json.JsonObject;
 /** The authenticated caller: the token's {@code sub} and {@code role}, and its {@code exp} (epoch s). */
 public record Pilot(String id, Role role, long expiresAt) {
 
+  /**
+   * The longest pilot id (a token's {@code sub}): checked when the token is, so a pilot whose id
+   * the store would refuse never gets past authentication.
+   */
+  public static final int MAX_ID_LENGTH = 200;
+
   public JsonObject toJson() {
     return new JsonObject().put("pilot_id", id).put("role", role.name());
   }

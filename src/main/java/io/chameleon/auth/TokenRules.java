@@ -42,6 +42,9 @@ public final class TokenRules {
       throw new AuthFailure("unsupported critical header");
     }
     String sub = nonEmptyString(claims, "sub");
+    if (sub.length() > Pilot.MAX_ID_LENGTH) {
+      throw new AuthFailure("claim 'sub' is longer than " + Pilot.MAX_ID_LENGTH + " characters");
+    }
     Role role = Role.parse(claims.get("role"))
       .orElseThrow(() -> new AuthFailure("claim 'role' must be one of ADMIN, OPERATOR, VIEWER"));
     double exp = number(claims, "exp", true);

@@ -6,6 +6,7 @@ import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.LogText;
 import io.chameleon.bus.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Authentication (bearer JWT → {@link Pilot}) and authorisation (the pilot's role against the
  * {@link Endpoint} table). Every decision is logged on the {@code chameleon.access} logger with the
- * pilot, role, method and path — never the token — and every 403 becomes a
+ * pilot, role, method and path — never the token, and each value escaped by {@link LogText} so a
+ * {@code sub} holding a line feed cannot forge a line — and every 403 becomes a
  * {@code pilot_auth_denied} event. 401s are only logged, so nobody can flood the audit log.
  */
 final class AccessControl {
@@ -95,14 +97,15 @@ final class AccessControl {
       Pilot pilot = ctx.get(PILOT);
       if (pilot.role().atLeast(required)) {
         ACCESS.info("allow [pilot: {}, role: {}, method: {}, path: {}]",
-          pilot.id(), pilot.role(), ctx.request().method(), ctx.request().path());
+          LogText.of(pilot.id()), pilot.role(), LogText.of(ctx.request().method()), LogText.of(ctx.request().path()));
         increment(allowed);
         ctx.next();
         return;
       }
       String message = "requires role " + required + ", pilot has " + pilot.role();
       ACCESS.info("deny 403 [pilot: {}, role: {}, method: {}, path: {}, required: {}]",
-        pilot.id(), pilot.role(), ctx.request().method(), ctx.request().path(), required);
+        LogText.of(pilot.id()), pilot.role(), LogText.of(ctx.request().method()), LogText.of(ctx.request().path()),
+        required);
       increment(forbidden);
       JsonObject payload = new JsonObject()
         .put("pilot_id", pilot.id())
@@ -115,7 +118,8 @@ final class AccessControl {
       bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", new JsonArray().add(denied)))
         .onComplete(ar -> {
           if (ar.failed()) {
-            ACCESS.warn("pilot_auth_denied not recorded [pilot: {}, cause: {}]", pilot.id(), ar.cause().getMessage());
+            ACCESS.warn("pilot_auth_denied not recorded [pilot: {}, cause: {}]", LogText.of(pilot.id()),
+              LogText.of(ar.cause().getMessage()));
           }
           ctx.fail(new Failure(403, message));
         });
@@ -123,7 +127,8 @@ final class AccessControl {
   }
 
   private void deny401(RoutingContext ctx, String why, boolean tokenSent) {
-    ACCESS.info("deny 401 [method: {}, path: {}, why: {}]", ctx.request().method(), ctx.request().path(), why);
+    ACCESS.info("deny 401 [method: {}, path: {}, why: {}]", LogText.of(ctx.request().method()),
+      LogText.of(ctx.request().path()), LogText.of(why));
     increment(unauthenticated);
     ctx.response().putHeader("WWW-Authenticate", tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
     ctx.fail(new Failure(401, tokenSent ? "invalid token: " + why : why));

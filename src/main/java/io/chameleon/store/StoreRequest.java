@@ -2,6 +2,7 @@ package io.chameleon.store;
 
 import static io.chameleon.store.Canonical.map;
 
+import io.chameleon.auth.Pilot;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Role;
 import io.chameleon.store.Command.Actor;
@@ -40,8 +41,9 @@ public final class StoreRequest {
     Map<String, Object> raw = message == null ? Map.of() : message;
     Map<String, Object> actorMap = map(raw.get("actor"));
     if (actorMap == null || !(actorMap.get("pilot_id") instanceof String pilot)
-      || pilot.isBlank() || pilot.length() > 200) {
-      throw Failure.badRequest("actor.pilot_id: must be a non-empty string");
+      || pilot.isBlank() || pilot.length() > Pilot.MAX_ID_LENGTH) {
+      throw Failure.badRequest("actor.pilot_id: must be a non-empty string of at most "
+        + Pilot.MAX_ID_LENGTH + " characters");
     }
     Role role = Role.parse(actorMap.get("role"))
       .orElseThrow(() -> Failure.badRequest("actor.role: must be ADMIN, OPERATOR or VIEWER"));

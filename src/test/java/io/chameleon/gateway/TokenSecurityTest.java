@@ -220,4 +220,23 @@ class TokenSecurityTest {
     assertEquals(431, node.http.raw("GET /api/guardians HTTP/1.1\r\nHost: x\r\nX-Big: " + hundredKiB
       + "\r\nConnection: close\r\n\r\n"));
   }
+
+  /**
+   * Verifies that the pilot id limit is enforced at the door: a {@code sub} of 201 characters is a
+   * 401 naming the claim (it used to pass and then get 400 {@code actor.pilot_id} on every store
+   * route), while one of 200 characters works on a store route.
+   */
+  @Test
+  void aSubLongerThanThePilotIdLimitIs401() {
+    long exp = now() + 600;
+    String tooLong = valid("{\"sub\":\"" + "p".repeat(201) + "\",\"role\":\"ADMIN\",\"aud\":\"chameleon\",\"exp\":" + exp + "}");
+    for (String path : List.of("/api/uows", "/api/interventions/pending", "/api/guardians")) {
+      Response r = node.http.get(path, tooLong);
+      assertEquals(401, r.status(), path + " " + r.body());
+      assertTrue(r.json().getJsonObject("error").getString("message").contains("'sub' is longer than 200"), r.body());
+    }
+    String longest = valid("{\"sub\":\"" + "p".repeat(200) + "\",\"role\":\"ADMIN\",\"aud\":\"chameleon\",\"exp\":" + exp + "}");
+    Response ok = node.http.get("/api/interventions/pending", longest);
+    assertEquals(200, ok.status(), ok.body());
+  }
 }
