@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@link Endpoint} table). Every decision is logged on the {@code chameleon.access} logger with the
  * pilot, role, method and path — never the token, and each value escaped by {@link LogText} so a
  * {@code sub} holding a line feed cannot forge a line — and every 403 becomes a
- * {@code pilot_auth_denied} event. 401s are only logged, so nobody can flood the audit log.
+ * {@code pilot_auth_denied} event: a pilot's first in a second at once, the rest of that second as
+ * one summary with their count ({@link DenialWindow}), so denials stay visible but one pilot cannot
+ * flood the audit log. 401s are only logged.
  */
 final class AccessControl {
 
@@ -37,10 +40,16 @@ final class AccessControl {
   private final Counter allowed;
   private final Counter unauthenticated;
   private final Counter forbidden;
+  private final DenialWindow denials = new DenialWindow(DENIAL_WINDOW_MS, 10_000);
 
-  AccessControl(TokenVerifier tokens, BusClient bus) {
+  /** How long a pilot's denials after its first are only counted. */
+  static final long DENIAL_WINDOW_MS = 1000;
+
+  AccessControl(Vertx vertx, TokenVerifier tokens, BusClient bus) {
     this.tokens = tokens;
     this.bus = bus;
+    vertx.setPeriodic(DENIAL_WINDOW_MS, id -> denials.flush(System.currentTimeMillis(), false)
+      .forEach(summary -> record(summary)));
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     this.allowed = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "allowed");
     this.unauthenticated = registry == null ? null : registry.counter("chameleon_auth_decisions", "outcome", "unauthenticated");
@@ -107,23 +116,34 @@ final class AccessControl {
         LogText.of(pilot.id()), pilot.role(), LogText.of(ctx.request().method()), LogText.of(ctx.request().path()),
         required);
       increment(forbidden);
-      JsonObject payload = new JsonObject()
-        .put("pilot_id", pilot.id())
-        .put("role", pilot.role().name())
-        .put("required_role", required.name())
-        .put("method", ctx.request().method().name())
-        .put("path", ctx.request().path());
-      JsonObject denied = new JsonObject().put("event_type", "pilot_auth_denied").put("payload", payload);
+      DenialWindow.Denial denial = denials.deny(System.currentTimeMillis(), pilot.id(),
+        pilot.role().name(), required.name(), ctx.request().method().name(), ctx.request().path());
+      if (denial == null) {
+        ctx.fail(new Failure(403, message)); // counted into this pilot's summary
+        return;
+      }
       // Answer only once the denial is on record (or the log said it cannot take it).
-      bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", new JsonArray().add(denied)))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            ACCESS.warn("pilot_auth_denied not recorded [pilot: {}, cause: {}]", LogText.of(pilot.id()),
-              LogText.of(ar.cause().getMessage()));
-          }
-          ctx.fail(new Failure(403, message));
-        });
+      record(denial).onComplete(ar -> ctx.fail(new Failure(403, message)));
     };
+  }
+
+  private Future<JsonObject> record(DenialWindow.Denial denial) {
+    JsonObject payload = new JsonObject()
+      .put("pilot_id", denial.pilotId())
+      .put("role", denial.role())
+      .put("required_role", denial.requiredRole())
+      .put("method", denial.method())
+      .put("path", denial.path());
+    if (denial.pathTruncated()) {
+      payload.put("path_truncated", true);
+    }
+    if (denial.repeated() > 0) {
+      payload.put("repeated", denial.repeated());
+    }
+    JsonObject denied = new JsonObject().put("event_type", "pilot_auth_denied").put("payload", payload);
+    return bus.request(Addresses.EVENTS_APPEND, new JsonObject().put("events", new JsonArray().add(denied)))
+      .onFailure(err -> ACCESS.warn("pilot_auth_denied not recorded [pilot: {}, cause: {}]",
+        LogText.of(denial.pilotId()), LogText.of(err.getMessage())));
   }
 
   private void deny401(RoutingContext ctx, String why, boolean tokenSent) {

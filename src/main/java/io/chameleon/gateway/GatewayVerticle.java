@@ -53,7 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
     long timeout = config.getJsonObject("bus").getInteger("timeout_ms");
     BusClient bus = new BusClient(vertx, timeout);
 
-    AccessControl access = new AccessControl(TokenVerifier.create(vertx, auth), bus);
+    AccessControl access = new AccessControl(vertx, TokenVerifier.create(vertx, auth), bus);
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
     Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
