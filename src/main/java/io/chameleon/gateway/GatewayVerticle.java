@@ -17,7 +17,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,15 +59,15 @@ public final class GatewayVerticle extends VerticleBase {
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
     Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
+    ConnectionGuard guard = new ConnectionGuard(vertx, http);
     Router router = Router.router(vertx);
+    router.route().handler(guard::onRequest);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
     });
-    router.route("/api/*").handler(access::authenticate);
-    router.route("/pilot/*").handler(access::authenticate);
-    if (!metricsPublic) {
-      router.route(Endpoint.METRICS.path).handler(access::authenticate);
+    for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Endpoint.METRICS.path)) {
+      router.route(authenticated).handler(access::authenticate).handler(guard::onAuthenticated);
     }
     for (Endpoint endpoint : Endpoint.values()) {
       Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
@@ -103,6 +105,13 @@ public final class GatewayVerticle extends VerticleBase {
       .setPort(http.getInteger("port"))
       .setMaxHeaderSize(8 * 1024)
       .setMaxInitialLineLength(16 * 1024)
+      // no byte either way for this long closes the connection (an upgraded socket too: SockJS's
+      // heartbeat writes every 25 s, and Settings keeps this above it when the dashboard runs)
+      .setIdleTimeout(http.getInteger("idle_timeout_ms"))
+      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+      // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first bytes arrive, so
+      // a silent one would escape the caps (nothing here speaks cleartext HTTP/2)
+      .setHttp2ClearTextEnabled(false)
       // Dashboard socket: a message of up to 4x its 64 KiB limit (room for SockJS's escaping)
       // reaches the session, which closes with 1009. The transport stops a larger frame at its
       // header, and a larger fragmented message at this size, so no message costs more memory
@@ -110,6 +119,7 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
       .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)
+      .connectionHandler(guard::onConnection)
       .requestHandler(router)
       .listen()
       .onSuccess(s -> {
