@@ -33,6 +33,7 @@ public final class Failure extends RuntimeException {
       case 408 -> "REQUEST_TIMEOUT";
       case 409 -> "CONFLICT";
       case 413 -> "PAYLOAD_TOO_LARGE";
+      case 414 -> "URI_TOO_LONG";
       case 415 -> "UNSUPPORTED_MEDIA_TYPE";
       case 431 -> "REQUEST_HEADER_FIELDS_TOO_LARGE";
       case 503 -> "UNAVAILABLE";

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** SPEC §1: headers over 8 KiB → 431. */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+  /** A longer request line → 414. */
+  static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
 
   private final BiConsumer<Vertx, Router> moreRoutes;
   private HttpServer server;
@@ -66,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
     });
+    router.route().handler(RequestFraming::check);
     for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Endpoint.METRICS.path)) {
       router.route(authenticated).handler(access::authenticate).handler(guard::onAuthenticated);
     }
@@ -103,8 +108,8 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
       .setHost(http.getString("host"))
       .setPort(http.getInteger("port"))
-      .setMaxHeaderSize(8 * 1024)
-      .setMaxInitialLineLength(16 * 1024)
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
       // no byte either way for this long closes the connection (an upgraded socket too: SockJS's
       // heartbeat writes every 25 s, and Settings keeps this above it when the dashboard runs)
       .setIdleTimeout(http.getInteger("idle_timeout_ms"))
@@ -120,6 +125,7 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)
       .connectionHandler(guard::onConnection)
+      .invalidRequestHandler(RequestFraming::invalid)
       .requestHandler(router)
       .listen()
       .onSuccess(s -> {
