@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -60,10 +61,13 @@ final class Envelope {
   }
 
   private static Future<Void> json(HttpServerResponse response, JsonObject body) {
+    Buffer bytes = body.toBuffer();
+    // set here, not left to Vert.x, so a HEAD answer carries the length its GET would have
     return response
       .putHeader("Content-Type", "application/json")
+      .putHeader("Content-Length", String.valueOf(bytes.length()))
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("Cache-Control", "no-store")
-      .end(body.toBuffer());
+      .end(bytes);
   }
 }

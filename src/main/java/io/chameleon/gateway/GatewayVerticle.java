@@ -77,14 +77,14 @@ public final class GatewayVerticle extends VerticleBase {
     for (Endpoint endpoint : Endpoint.values()) {
       Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
       if (required != null) {
-        router.route(endpoint.method, endpoint.path).handler(access.authorize(required));
+        route(router, endpoint).handler(access.authorize(required));
       }
       if (endpoint.readsBody) {
         // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
         // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
-        router.route(endpoint.method, endpoint.path).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+        route(router, endpoint).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
       }
-      Route route = router.route(endpoint.method, endpoint.path);
+      Route route = route(router, endpoint);
       if (endpoint.readsBody) {
         route.handler(JsonBodies::parse);
       }
@@ -95,7 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
       if (endpoint.minRole == null) {
         continue;
       }
-      EmptyPathIds.of(endpoint.path).ifPresent(empty -> router.routeWithRegex(endpoint.method, empty.regex())
+      EmptyPathIds.of(endpoint.path).ifPresent(empty -> methods(router.routeWithRegex(empty.regex()), endpoint)
         .useNormalizedPath(false)
         .handler(access.authorize(endpoint.minRole))
         .handler(empty::refuse));
@@ -132,6 +132,16 @@ public final class GatewayVerticle extends VerticleBase {
         server = s;
         LOG.info("gateway listening [host: {}, port: {}]", http.getString("host"), s.actualPort());
       });
+  }
+
+  /** The endpoint's route with each of its methods (a GET route answers HEAD too). */
+  private static Route route(Router router, Endpoint endpoint) {
+    return methods(router.route(endpoint.path), endpoint);
+  }
+
+  private static Route methods(Route route, Endpoint endpoint) {
+    endpoint.methods().forEach(route::method);
+    return route;
   }
 
   /** The port actually bound (useful with port 0). */
