@@ -9,6 +9,7 @@ import io.chameleon.dashboard.DashboardVerticle;
 import io.chameleon.gateway.GatewayVerticle;
 import io.chameleon.guardian.GuardianVerticle;
 import io.chameleon.store.StoreVerticle;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -19,6 +20,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -27,7 +29,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -77,10 +81,17 @@ public final class Chameleon {
 
   private static VertxBuilder builder(VertxOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's own method label takes whatever method a client sends, so every invented one would
+    // be a new series (and a cached meter) forever: the label is ours, with unknown methods folded.
+    // No path or route label is on, so unmatched paths add nothing.
+    Set<Label> labels = EnumSet.copyOf(MicrometerMetricsOptions.DEFAULT_LABELS);
+    labels.remove(Label.HTTP_METHOD);
     return Vertx.builder()
       .with(options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
+        .setLabels(labels)
+        .setServerRequestTagsProvider(request -> Tags.of(Label.HTTP_METHOD.toString(), MethodLabel.of(request.method())))
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
       .withMetrics(new MicrometerMetricsFactory(registry));
   }

@@ -36,6 +36,14 @@ public final class Settings {
   static final List<Key> KEYS = List.of(
     key("http.host", Type.STRING, "127.0.0.1", nonEmpty(), "a host name or address", "address the HTTP server binds"),
     key("http.port", Type.INT, 8080, range(0, 65535), "0..65535 (0 = any free port)", "HTTP port"),
+    key("http.idle_timeout_ms", Type.INT, 60_000, range(1000, 3_600_000), "1000..3600000, above bus.timeout_ms; at least 30000 when the dashboard runs",
+      "a connection with no byte either way for this long is closed (SockJS's heartbeat, every 25 s, keeps a dashboard socket open; a raw WebSocket client pings)"),
+    key("http.request_timeout_ms", Type.INT, 30_000, range(1000, 600_000), "1000..600000",
+      "time a new connection has to send a complete request head, and a request its whole body; past it the connection is closed (a late body gets 408)"),
+    key("http.max_connections", Type.INT, 4096, range(16, 1_000_000), "16..1000000, below the process's open-file limit",
+      "open HTTP connections (WebSockets included) on this node; at the cap the oldest idle connection that never authenticated makes room, or the new one is closed"),
+    key("http.max_connections_per_address", Type.INT, 256, range(0, 1_000_000), "0 (no cap) or 1..http.max_connections",
+      "open HTTP connections from one client address; a new one over it is closed at once (behind a reverse proxy every client has the proxy's address: raise it or set 0)"),
     key("data.dir", Type.STRING, "./data", nonEmpty(), "a directory path", "where the event log and the generated JWT secret live"),
     key("auth.algorithm", Type.STRING, "HS256", oneOf("HS256", "RS256", "ES256"), "HS256, RS256 or ES256", "JWT signature algorithm"),
     key("auth.secret", Type.STRING, null, s -> true, "at least 32 bytes, not a well-known default", "HS256 secret; unset = a random 256-bit secret generated into the data dir"),
@@ -138,6 +146,8 @@ public final class Settings {
 
   /** Rules between keys; each message names the key to change. */
   private static void checkTogether(JsonObject config) {
+    checkHttp(config.getJsonObject("http"), config.getJsonObject("bus").getInteger("timeout_ms"),
+      config.getJsonObject("verticles").getJsonObject("dashboard").getBoolean("enabled"));
     JsonObject redis = config.getJsonObject("events").getJsonObject("redis");
     String prefix = redis.getString("key_prefix");
     if (!redis.getString("stream").startsWith(prefix)) {
@@ -158,6 +168,26 @@ public final class Settings {
     if (redisBackend && config.getJsonObject("redis").getInteger("timeout_ms") >= config.getJsonObject("bus").getInteger("timeout_ms")) {
       throw new ConfigException("redis.timeout_ms: must be below bus.timeout_ms ("
         + config.getJsonObject("bus").getInteger("timeout_ms") + "), so a stalled Redis is a 503 before the caller gives up");
+    }
+  }
+
+  /** SockJS's heartbeat interval: an idle timeout at or below it would close quiet dashboard sockets. */
+  static final int SOCKJS_HEARTBEAT_MS = 25_000;
+
+  private static void checkHttp(JsonObject http, int busTimeoutMs, boolean dashboard) {
+    int idle = http.getInteger("idle_timeout_ms");
+    if (idle <= busTimeoutMs) {
+      throw new ConfigException("http.idle_timeout_ms: must be above bus.timeout_ms (" + busTimeoutMs
+        + "), so a request waiting for its answer is not closed as idle; got " + idle);
+    }
+    if (dashboard && idle < SOCKJS_HEARTBEAT_MS + 5000) {
+      throw new ConfigException("http.idle_timeout_ms: must be at least " + (SOCKJS_HEARTBEAT_MS + 5000)
+        + " when the dashboard runs (SockJS writes a heartbeat every " + SOCKJS_HEARTBEAT_MS + " ms); got " + idle);
+    }
+    int perAddress = http.getInteger("max_connections_per_address");
+    if (perAddress > http.getInteger("max_connections")) {
+      throw new ConfigException("http.max_connections_per_address: must be at most http.max_connections ("
+        + http.getInteger("max_connections") + "), got " + perAddress);
     }
   }
 

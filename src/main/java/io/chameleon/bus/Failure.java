@@ -30,8 +30,10 @@ public final class Failure extends RuntimeException {
       case 403 -> "FORBIDDEN";
       case 404 -> "NOT_FOUND";
       case 405 -> "METHOD_NOT_ALLOWED";
+      case 408 -> "REQUEST_TIMEOUT";
       case 409 -> "CONFLICT";
       case 413 -> "PAYLOAD_TOO_LARGE";
+      case 414 -> "URI_TOO_LONG";
       case 415 -> "UNSUPPORTED_MEDIA_TYPE";
       case 431 -> "REQUEST_HEADER_FIELDS_TOO_LARGE";
       case 503 -> "UNAVAILABLE";

@@ -66,6 +66,11 @@ enum Endpoint {
     this(method, path, minRole, method == POST, storeAddress);
   }
 
+  /** The methods the route answers: a GET route answers HEAD too (the same headers, no body). */
+  java.util.List<HttpMethod> methods() {
+    return method == GET ? java.util.List.of(GET, HttpMethod.HEAD) : java.util.List.of(method);
+  }
+
   Endpoint(HttpMethod method, String path, Role minRole, boolean readsBody, String storeAddress) {
     this.method = method;
     this.path = path;

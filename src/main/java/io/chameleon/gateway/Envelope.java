@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.Failure;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -37,12 +38,21 @@ final class Envelope {
 
   /** The failure envelope, with {@code data} alongside when there is something useful to show. */
   static Future<Void> error(RoutingContext ctx, Failure failure, JsonObject data) {
+    return error(ctx.response(), failure, data);
+  }
+
+  /** The failure envelope on a bare response: for requests the router never sees. */
+  static Future<Void> error(HttpServerResponse response, Failure failure) {
+    return error(response, failure, null);
+  }
+
+  private static Future<Void> error(HttpServerResponse response, Failure failure, JsonObject data) {
     JsonObject error = new JsonObject().put("code", failure.code()).put("message", failure.getMessage());
     JsonObject body = new JsonObject().put("success", false).put("error", error);
     if (data != null) {
       body.put("data", data);
     }
-    HttpServerResponse response = ctx.response().setStatusCode(failure.status());
+    response.setStatusCode(failure.status());
     if (failure.status() == 503) {
       // a backend down or busy, or no writer while a cluster hands the lease over: nothing changed
       response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
@@ -51,10 +61,13 @@ final class Envelope {
   }
 
   private static Future<Void> json(HttpServerResponse response, JsonObject body) {
+    Buffer bytes = body.toBuffer();
+    // set here, not left to Vert.x, so a HEAD answer carries the length its GET would have
     return response
       .putHeader("Content-Type", "application/json")
+      .putHeader("Content-Length", String.valueOf(bytes.length()))
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("Cache-Control", "no-store")
-      .end(body.toBuffer());
+      .end(bytes);
   }
 }

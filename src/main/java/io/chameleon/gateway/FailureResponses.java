@@ -48,7 +48,11 @@ final class FailureResponses {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    Envelope.error(ctx, toFailure(ctx, routerStatus));
+    Failure failure = toFailure(ctx, routerStatus);
+    if (failure.status() == 405) {
+      ctx.response().putHeader("Allow", AllowedMethods.of(ctx.normalizedPath()));
+    }
+    Envelope.error(ctx, failure);
   }
 
   private static Failure toFailure(RoutingContext ctx, int routerStatus) {

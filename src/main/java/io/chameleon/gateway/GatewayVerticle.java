@@ -17,7 +17,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** SPEC §1: headers over 8 KiB → 431. */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+  /** A longer request line → 414. */
+  static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
 
   private final BiConsumer<Vertx, Router> moreRoutes;
   private HttpServer server;
@@ -57,27 +63,28 @@ public final class GatewayVerticle extends VerticleBase {
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
     Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
+    ConnectionGuard guard = new ConnectionGuard(vertx, http);
     Router router = Router.router(vertx);
+    router.route().handler(guard::onRequest);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
     });
-    router.route("/api/*").handler(access::authenticate);
-    router.route("/pilot/*").handler(access::authenticate);
-    if (!metricsPublic) {
-      router.route(Endpoint.METRICS.path).handler(access::authenticate);
+    router.route().handler(RequestFraming::check);
+    for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Endpoint.METRICS.path)) {
+      router.route(authenticated).handler(access::authenticate).handler(guard::onAuthenticated);
     }
     for (Endpoint endpoint : Endpoint.values()) {
       Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
       if (required != null) {
-        router.route(endpoint.method, endpoint.path).handler(access.authorize(required));
+        route(router, endpoint).handler(access.authorize(required));
       }
       if (endpoint.readsBody) {
         // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
         // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
-        router.route(endpoint.method, endpoint.path).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+        route(router, endpoint).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
       }
-      Route route = router.route(endpoint.method, endpoint.path);
+      Route route = route(router, endpoint);
       if (endpoint.readsBody) {
         route.handler(JsonBodies::parse);
       }
@@ -88,7 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
       if (endpoint.minRole == null) {
         continue;
       }
-      EmptyPathIds.of(endpoint.path).ifPresent(empty -> router.routeWithRegex(endpoint.method, empty.regex())
+      EmptyPathIds.of(endpoint.path).ifPresent(empty -> methods(router.routeWithRegex(empty.regex()), endpoint)
         .useNormalizedPath(false)
         .handler(access.authorize(endpoint.minRole))
         .handler(empty::refuse));
@@ -101,8 +108,15 @@ public final class GatewayVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
       .setHost(http.getString("host"))
       .setPort(http.getInteger("port"))
-      .setMaxHeaderSize(8 * 1024)
-      .setMaxInitialLineLength(16 * 1024)
+      .setMaxHeaderSize(MAX_HEADER_BYTES)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+      // no byte either way for this long closes the connection (an upgraded socket too: SockJS's
+      // heartbeat writes every 25 s, and Settings keeps this above it when the dashboard runs)
+      .setIdleTimeout(http.getInteger("idle_timeout_ms"))
+      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+      // HTTP/1.1 only: with h2c on, Vert.x sees a connection only once its first bytes arrive, so
+      // a silent one would escape the caps (nothing here speaks cleartext HTTP/2)
+      .setHttp2ClearTextEnabled(false)
       // Dashboard socket: a message of up to 4x its 64 KiB limit (room for SockJS's escaping)
       // reaches the session, which closes with 1009. The transport stops a larger frame at its
       // header, and a larger fragmented message at this size, so no message costs more memory
@@ -110,12 +124,24 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
       .setMaxWebSocketMessageSize(4 * 64 * 1024);
     return vertx.createHttpServer(options)
+      .connectionHandler(guard::onConnection)
+      .invalidRequestHandler(RequestFraming::invalid)
       .requestHandler(router)
       .listen()
       .onSuccess(s -> {
         server = s;
         LOG.info("gateway listening [host: {}, port: {}]", http.getString("host"), s.actualPort());
       });
+  }
+
+  /** The endpoint's route with each of its methods (a GET route answers HEAD too). */
+  private static Route route(Router router, Endpoint endpoint) {
+    return methods(router.route(endpoint.path), endpoint);
+  }
+
+  private static Route methods(Route route, Endpoint endpoint) {
+    endpoint.methods().forEach(route::method);
+    return route;
   }
 
   /** The port actually bound (useful with port 0). */

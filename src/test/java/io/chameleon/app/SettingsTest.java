@@ -53,6 +53,30 @@ class SettingsTest {
     assertTrue(env.getMessage().contains("verticles.gateway.enabled"), env.getMessage());
   }
 
+  /** Verifies that the HTTP connection limits are checked together with the keys they depend on. */
+  @Test
+  void connectionLimitsAreCheckedTogether() {
+    Map<String, JsonObject> cases = Map.of(
+      "idle below the bus timeout", new JsonObject().put("http", new JsonObject().put("idle_timeout_ms", 5000)),
+      "idle below SockJS's heartbeat", new JsonObject().put("http", new JsonObject().put("idle_timeout_ms", 20_000)),
+      "per address above the node", new JsonObject().put("http", new JsonObject().put("max_connections", 100)
+        .put("max_connections_per_address", 101)),
+      "too few connections", new JsonObject().put("http", new JsonObject().put("max_connections", 8)));
+    cases.forEach((why, given) -> {
+      ConfigException e = assertThrows(ConfigException.class, () -> Settings.resolve(given, Map.of()), why);
+      assertTrue(e.getMessage().startsWith("http."), why + ": " + e.getMessage());
+    });
+    JsonObject http = Settings.resolve(new JsonObject(), Map.of()).getJsonObject("http");
+    assertEquals(60_000, http.getInteger("idle_timeout_ms"));
+    assertEquals(30_000, http.getInteger("request_timeout_ms"));
+    assertEquals(4096, http.getInteger("max_connections"));
+    assertEquals(256, http.getInteger("max_connections_per_address"));
+    // without the dashboard there is no heartbeat to wait for
+    JsonObject quiet = new JsonObject().put("http", new JsonObject().put("idle_timeout_ms", 20_000))
+      .put("verticles", new JsonObject().put("dashboard", new JsonObject().put("enabled", false)));
+    assertEquals(20_000, Settings.resolve(quiet, Map.of()).getJsonObject("http").getInteger("idle_timeout_ms"));
+  }
+
   /** Verifies that the README documents every key and its environment variable, so it stays true. */
   @Test
   void readmeDocumentsEveryKey() throws Exception {
