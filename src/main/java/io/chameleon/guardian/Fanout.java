@@ -1,5 +1,6 @@
 package io.chameleon.guardian;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -16,7 +17,7 @@ final class Fanout {
   static final int DEFAULT_MAX_VISITS = 1000;
 
   private final Function<String, CompiledGuardian> lookup;
-  private final Map<String, Long> memo = new java.util.HashMap<>();
+  private final Map<String, Long> memo = new HashMap<>();
 
   /** {@code lookup} finds a registered guardian by name; the graph it spans must be acyclic. */
   Fanout(Function<String, CompiledGuardian> lookup) {
