@@ -67,6 +67,8 @@ public final class Settings {
     key("dashboard.max_queued_bytes", Type.INT, 1_048_576, range(16_384, 67_108_864), "16384..67108864", "pushes queued for one slow socket before it is sent resync"),
     key("dashboard.max_messages_per_second", Type.INT, 20, range(1, 10_000), "1..10000", "messages one socket may send per second before it is closed"),
     key("dashboard.auth_timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "time a new socket has to send its auth message"),
+    key("guardian.max_visits", Type.INT, 1000, range(10, 1_000_000), "10..1000000", "most guardians one evaluation may visit, counting those reached through named references; a registration or an evaluation that could exceed it is refused (400 naming the path)"),
+    key("guardian.max_trace_bytes", Type.INT, 65_536, range(4096, 16_777_216), "4096..16777216", "largest decision trace (JSON) an evaluation answers or an advance records; past it each decision keeps its answer, rule id and a shortened reason, without its explanation"),
     key("store.sweep_ms", Type.INT, 1000, range(100, 5000), "100..5000", "how often requests past expires_at are expired (SPEC: within 5 s)"),
     key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
     key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),

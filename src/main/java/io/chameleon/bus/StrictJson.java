@@ -103,8 +103,12 @@ public final class StrictJson {
     if (result.isError()) {
       throw Failure.badRequest("body is not valid UTF-8 (at byte " + in.position() + ")");
     }
-    char[] chars = new char[out.position()];
-    out.flip().get(chars);
+    out.flip();
+    if (out.hasRemaining() && out.get(0) == '\uFEFF') {
+      out.get(); // a byte order mark is allowed before the text (RFC 8259 §8.1), as Jackson did
+    }
+    char[] chars = new char[out.remaining()];
+    out.get(chars);
     return chars;
   }
 

@@ -31,14 +31,16 @@ public final class CompiledGuardian implements Guardian {
   private final Guardian body;
   private final List<Reference> references;
   private final int depth;
+  private final int nodes;
 
   CompiledGuardian(GuardianType type, String name, Guardian body, List<Reference> references,
-                   int depth) {
+                   int depth, int nodes) {
     this.type = type;
     this.name = name;
     this.body = body;
     this.references = List.copyOf(references);
     this.depth = depth;
+    this.nodes = nodes;
   }
 
   public GuardianType type() {
@@ -58,6 +60,14 @@ public final class CompiledGuardian implements Guardian {
   /** How deeply COMPOSITEs nest inside this configuration itself (1 = not a nested one). */
   public int depth() {
     return depth;
+  }
+
+  /**
+   * How many guardians its own configuration holds (every COMPOSITE and every child, not counting
+   * what its references lead to; see {@link Fanout}).
+   */
+  public int nodes() {
+    return nodes;
   }
 
   @Override

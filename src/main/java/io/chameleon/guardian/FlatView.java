@@ -2,6 +2,7 @@ package io.chameleon.guardian;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -46,10 +47,36 @@ final class FlatView {
     return field.indexOf('.') < 0 ? null : field.split("\\.", -1);
   }
 
-  /** JSON equality, except that numbers compare by value. */
+  /**
+   * JSON equality by value, at any depth: numbers compare by value ({@code {"a":1}} equals
+   * {@code {"a":1.0}}, {@code [1]} equals {@code [1.0]}), objects by their keys whatever the order.
+   */
   static boolean same(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       return compare(x, y) == 0;
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (Map.Entry<?, ?> entry : x.entrySet()) {
+        Object other = y.get(entry.getKey());
+        if (other == null && !y.containsKey(entry.getKey()) || !same(entry.getValue(), other)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!same(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
     }
     return Objects.equals(a, b);
   }
@@ -127,9 +154,13 @@ final class FlatView {
     }
   }
 
-  /** Seconds from {@code since} to {@code now}, to the millisecond. */
+  /**
+   * Seconds from {@code since} to {@code now}, to the millisecond; negative when {@code since} is
+   * later. Any two instants (a year such as +999999999 included): no "long overflow".
+   */
   static double ageSeconds(Instant since, Instant now) {
-    return (now.toEpochMilli() - since.toEpochMilli()) / 1000.0;
+    Duration age = Duration.between(since, now);
+    return age.getSeconds() + (age.getNano() / 1_000_000) / 1000.0;
   }
 
   /** A value as it reads in a reason: strings quoted, absent as "missing". */

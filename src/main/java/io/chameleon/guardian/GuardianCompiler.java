@@ -32,6 +32,7 @@ public final class GuardianCompiler {
   private final GuardianResolver resolver;
   private final List<CompiledGuardian.Reference> references = new ArrayList<>();
   private int deepest;
+  private int nodes;
 
   private GuardianCompiler(GuardianResolver resolver) {
     this.resolver = resolver;
@@ -60,7 +61,8 @@ public final class GuardianCompiler {
     ConfigFields top = ConfigFields.of(config, path);
     String name = top.has("name") ? (String) top.raw("name") : defaultName;
     GuardianType type = GuardianType.named((String) top.raw("type"));
-    return new CompiledGuardian(type, name, body, compiler.references, compiler.deepest);
+    return new CompiledGuardian(type, name, body, compiler.references, compiler.deepest,
+      compiler.nodes);
   }
 
   /**
@@ -68,6 +70,7 @@ public final class GuardianCompiler {
    * answering under {@code fallbackName} when it has no name of its own.
    */
   private Guardian guardian(Object config, String path, int depth, String fallbackName) {
+    nodes++;
     ConfigFields fields = ConfigFields.of(config, path);
     fields.onlyKeys(TOP_KEYS);
     String typeName = fields.requiredString("type");
@@ -216,6 +219,6 @@ public final class GuardianCompiler {
     Map<?, ?> fields = (Map<?, ?>) config;
     GuardianType type = GuardianType.named((String) fields.get("type"));
     String name = (String) fields.get("name");
-    return new CompiledGuardian(type, name, body, List.of(), 0);
+    return new CompiledGuardian(type, name, body, List.of(), 0, 1);
   }
 }

@@ -38,10 +38,31 @@ public final class GuardianEvaluation {
   public static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
                                            String rulePrefix, GuardianResolver registry,
                                            boolean lenient) {
+    return compile(specs, operator, path, rulePrefix, registry, lenient, Fanout.DEFAULT_MAX_VISITS);
+  }
+
+  /**
+   * As {@link #compile(List, Operator, String, String, GuardianResolver, boolean)}, refusing a list
+   * whose evaluation could visit more than {@code maxVisits} guardians, counting those reached
+   * through references ({@link Fanout}), naming the item where the count goes over; when
+   * {@code lenient}, that item and the ones after it deny instead.
+   */
+  public static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
+                                           String rulePrefix, GuardianResolver registry,
+                                           boolean lenient, int maxVisits) {
     Guardian[] guardians = new Guardian[specs.size()];
+    Fanout fanout = new Fanout(registry::find);
+    long visits = 0;
     for (int i = 0; i < guardians.length; i++) {
+      String itemPath = path + "[" + i + "]";
       try {
-        guardians[i] = item(specs.get(i), path + "[" + i + "]", rulePrefix + "[" + i + "]", registry);
+        Guardian item = item(specs.get(i), itemPath, rulePrefix + "[" + i + "]", registry);
+        visits = Fanout.add(visits, item instanceof CompiledGuardian compiled ? fanout.visits(compiled) : 1);
+        if (visits > maxVisits) {
+          throw new InvalidGuardianConfig(itemPath, "the guardians up to here fan out to " + visits
+            + " in one evaluation, more than " + maxVisits + " (guardian.max_visits)");
+        }
+        guardians[i] = item;
       } catch (InvalidGuardianConfig invalid) {
         if (!lenient) {
           throw invalid;

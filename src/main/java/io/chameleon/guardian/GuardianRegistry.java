@@ -11,8 +11,10 @@ import java.util.TreeMap;
 /**
  * The named guardians, sorted by name. A registration is validated and compiled once; it may
  * refer to other registered guardians by name (resolved at each evaluation) but never, directly
- * or through others, to itself, and never so that COMPOSITEs nest deeper than
- * {@link GuardianCompiler#MAX_DEPTH}. A guardian that others refer to cannot be removed.
+ * or through others, to itself, never so that COMPOSITEs nest deeper than
+ * {@link GuardianCompiler#MAX_DEPTH}, and never so that one evaluation of any registered guardian
+ * would visit more than {@code guardian.max_visits} guardians ({@link Fanout}). A guardian that
+ * others refer to cannot be removed.
  *
  * <p>Registration is in two steps so a caller can record the change durably in between:
  * {@link #prepare} checks and compiles without changing anything, {@link #commit} stores.
@@ -26,9 +28,28 @@ public final class GuardianRegistry implements GuardianResolver {
     Map.of("type", GuardianType.PASS_THRU.name()), "", GuardianResolver.NONE);
 
   private final TreeMap<String, RegisteredGuardian> entries = new TreeMap<>();
+  private int maxVisits = Fanout.DEFAULT_MAX_VISITS;
+
+  /** Sets {@code guardian.max_visits}, the fan-out limit new registrations are checked against. */
+  public void limitVisits(int maxVisits) {
+    this.maxVisits = maxVisits;
+  }
+
+  public int maxVisits() {
+    return maxVisits;
+  }
 
   /** Checks and compiles {@code config} for registration as {@code name}; changes nothing. */
   public RegisteredGuardian prepare(String name, Map<String, Object> config) {
+    return prepare(name, config, true);
+  }
+
+  /**
+   * As {@link #prepare(String, Map)}; without {@code checkFanout} when rebuilding from the log,
+   * where a registration accepted before the limit existed (or was lowered) must still apply:
+   * evaluations are checked against the limit anyway.
+   */
+  private RegisteredGuardian prepare(String name, Map<String, Object> config, boolean checkFanout) {
     if (!GuardianCompiler.isValidName(name)) {
       throw new InvalidGuardianConfig("name", "must match [A-Za-z0-9._:-]{1,200}");
     }
@@ -42,6 +63,9 @@ public final class GuardianRegistry implements GuardianResolver {
     Map<String, List<CompiledGuardian.Reference>> graph = graphWith(name, compiled);
     checkNoCycle(name, graph);
     checkDepth(name, compiled, graph);
+    if (checkFanout) {
+      checkFanout(name, compiled);
+    }
     return new RegisteredGuardian(name, PlainJson.frozenObject(config), compiled);
   }
 
@@ -50,9 +74,12 @@ public final class GuardianRegistry implements GuardianResolver {
     return entries.put(prepared.name(), prepared) == null;
   }
 
-  /** {@link #prepare} then {@link #commit}. */
+  /**
+   * {@link #prepare} then {@link #commit}, for rebuilding the registry from the log and its
+   * snapshots: every check but the fan-out limit (see {@link #prepare(String, Map, boolean)}).
+   */
   public boolean put(String name, Map<String, Object> config) {
-    return commit(prepare(name, config));
+    return commit(prepare(name, config, false));
   }
 
   public Optional<RegisteredGuardian> get(String name) {
@@ -157,6 +184,38 @@ public final class GuardianRegistry implements GuardianResolver {
     if (!tooDeep.isEmpty()) {
       throw new InvalidGuardianConfig("", "would make COMPOSITEs nest deeper than "
         + GuardianCompiler.MAX_DEPTH + " in " + tooDeep);
+    }
+  }
+
+  /**
+   * Refuses a registration after which one evaluation of it, or of any registered guardian
+   * referring to it, would visit more than {@link #maxVisits} guardians; names the reference
+   * where its own count goes over.
+   */
+  private void checkFanout(String name, CompiledGuardian compiled) {
+    Fanout fanout = new Fanout(other -> other.equals(name) ? compiled : find(other));
+    long visits = compiled.nodes();
+    if (visits > maxVisits) {
+      throw new InvalidGuardianConfig("", "holds " + visits + " guardians, more than the "
+        + maxVisits + " one evaluation may visit (guardian.max_visits)");
+    }
+    for (CompiledGuardian.Reference reference : compiled.references()) {
+      visits = Fanout.add(visits, fanout.visits(reference.name()));
+      if (visits > maxVisits) {
+        throw new InvalidGuardianConfig(reference.path(), "references fan out to more than "
+          + maxVisits + " guardians in one evaluation (guardian.max_visits); through '"
+          + reference.name() + "' it reaches " + visits);
+      }
+    }
+    List<String> tooWide = new ArrayList<>();
+    for (String other : entries.keySet()) {
+      if (!other.equals(name) && fanout.visits(other) > maxVisits) {
+        tooWide.add(other);
+      }
+    }
+    if (!tooWide.isEmpty()) {
+      throw new InvalidGuardianConfig("", "would make one evaluation visit more than " + maxVisits
+        + " guardians (guardian.max_visits) in " + tooWide);
     }
   }
 

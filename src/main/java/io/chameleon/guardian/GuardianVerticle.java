@@ -53,6 +53,9 @@ public final class GuardianVerticle extends VerticleBase {
   private final BiFunction<Vertx, JsonObject, Snapshotter<GuardianRegistry>> snapshots;
   private final String instanceId = UUID.randomUUID().toString();
   private GuardianRegistry registry = new GuardianRegistry();
+  /** {@code guardian.max_visits} and {@code guardian.max_trace_bytes}: what one evaluation may cost. */
+  private int maxVisits = Fanout.DEFAULT_MAX_VISITS;
+  private int maxTraceBytes = Verdict.DEFAULT_MAX_TRACE_BYTES;
   private Snapshotter<GuardianRegistry> snapshotter;
   private boolean snapshotWriter;
   /** Whether this node writes snapshots: a single node does; in a cluster, the lease holder. */
@@ -97,6 +100,10 @@ public final class GuardianVerticle extends VerticleBase {
     // a change must start its append while its caller still waits (see events.append start_within_ms)
     changeBudgetMs = timeoutMs - Math.max(100, timeoutMs / 5);
     snapshotter = snapshots.apply(vertx, config());
+    JsonObject limits = config().getJsonObject("guardian", new JsonObject());
+    maxVisits = limits.getInteger("max_visits", maxVisits);
+    maxTraceBytes = limits.getInteger("max_trace_bytes", maxTraceBytes);
+    registry.limitVisits(maxVisits);
     snapshotWriter = vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP)
       .putIfAbsent("snapshot_writer", instanceId) == null;
     // in a cluster only the writer node writes snapshots (every node would write the same keys)
@@ -134,6 +141,7 @@ public final class GuardianVerticle extends VerticleBase {
     return snapshotter.restoreNewest(bus)
       .compose(start -> {
         registry = start.state();
+        registry.limitVisits(maxVisits);
         restoredFrom = start.covers().isEmpty() ? null : start.covers().id();
         return EventReplay.replay(bus, start.covers(), List.of(REGISTERED, REMOVED), this::replay);
       })
@@ -273,9 +281,9 @@ public final class GuardianVerticle extends VerticleBase {
       }
       boolean lenient = Boolean.TRUE.equals(body.getValue("lenient"));
       GuardianEvaluation evaluation = GuardianEvaluation.compile(BusJson.toPlainList(guardians),
-        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry, lenient);
+        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry, lenient, maxVisits);
       Verdict verdict = evaluation.evaluate(BusJson.toPlainObject(uow), clock.instant());
-      message.reply(BusJson.toJsonObject(verdict.toMap()));
+      message.reply(BusJson.toJsonObject(verdict.toMap(maxTraceBytes)));
     } catch (RuntimeException e) {
       BusClient.fail(message, toFailure(e));
     }

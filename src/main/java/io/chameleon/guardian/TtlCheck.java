@@ -4,10 +4,18 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** TTL_CHECK: allowed when created_at is present, parses as ISO-8601, and the age is ≤ max. */
+/**
+ * TTL_CHECK: allowed when created_at is present, parses as ISO-8601, is not more than
+ * {@link #FUTURE_LEEWAY_SECONDS} in the future, and the age is ≤ max.
+ */
 final class TtlCheck implements Guardian {
 
   static final String TYPE = GuardianType.TTL_CHECK.name();
+  /**
+   * How far in the future a created_at may be: clock skew between the engine and us. Beyond it the
+   * timestamp is wrong, and a negative age would pass any max_age_seconds.
+   */
+  static final long FUTURE_LEEWAY_SECONDS = 60;
 
   private final String name;
   private final Number maxAgeSeconds;
@@ -36,6 +44,11 @@ final class TtlCheck implements Guardian {
     }
     double age = FlatView.ageSeconds(created, now);
     figures.put("age_seconds", age);
+    if (age < -FUTURE_LEEWAY_SECONDS) {
+      return Decision.deny("created_at " + FlatView.describe(raw) + " is " + FlatView.describe(-age)
+        + "s in the future, more than the " + FUTURE_LEEWAY_SECONDS + "s allowed for clock skew",
+        TYPE, name, figures);
+    }
     String max = FlatView.describe(maxAgeSeconds);
     if (age > maxAge) {
       return Decision.deny("age " + FlatView.describe(age) + "s exceeds max_age_seconds " + max,

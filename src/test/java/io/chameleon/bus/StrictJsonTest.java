@@ -87,6 +87,7 @@ class StrictJsonTest {
     refusal(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'});
     refusal(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xE2, (byte) 0x82, '"', '}'});
     assertEquals(Map.of("a", "é"), parse("{\"a\":\"é\"}"));
+    assertEquals(Map.of(), StrictJson.parse(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'}));
   }
 
   /** Verifies the refusals that were there before: duplicates, depth, trailing content. */

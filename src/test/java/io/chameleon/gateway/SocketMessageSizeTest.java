@@ -139,4 +139,25 @@ class SocketMessageSizeTest {
     assertEquals("get_metrics", reply.getString("type"));
     assertTrue(other.closeStatus == null);
   }
+
+  /**
+   * Verifies that socket messages go through the same strict reader as bodies (issue 8, items 8
+   * and 9): a number beyond a double and a lone surrogate each get a BAD_REQUEST error frame naming
+   * the field, and the authenticated socket goes on answering.
+   */
+  @Test
+  void numbersBeyondADoubleAndLoneSurrogatesGetErrorFrames() {
+    Socket socket = new Socket().authenticated();
+    socket.ws.writeTextMessage("{\"type\":\"get_pending\",\"id\":\"n\",\"payload\":{\"limit\":1" + "0".repeat(309) + "}}");
+    socket.ws.writeTextMessage("{\"type\":\"get_pending\",\"id\":\"s\",\"payload\":{\"pilot_id\":\"a\\ud800\"}}");
+    socket.ws.writeTextMessage("{\"type\":\"get_pending\",\"id\":\"ok\"}");
+    JsonObject answered = await().atMost(Duration.ofSeconds(10))
+      .until(() -> socket.frames.stream().filter(f -> "ok".equals(f.getValue("id"))).findFirst().orElse(null), f -> f != null);
+    assertTrue(answered.getBoolean("success"), answered.encode());
+    java.util.List<String> errors = socket.frames.stream().filter(f -> f.getJsonObject("error") != null)
+      .map(f -> f.getJsonObject("error").getString("message")).toList();
+    assertTrue(errors.stream().anyMatch(m -> m.contains("'payload.limit'") && m.contains("cannot be kept exactly")), errors.toString());
+    assertTrue(errors.stream().anyMatch(m -> m.contains("'payload.pilot_id'") && m.contains("lone surrogate")), errors.toString());
+    assertEquals(null, socket.closeStatus);
+  }
 }

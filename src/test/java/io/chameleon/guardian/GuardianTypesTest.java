@@ -198,6 +198,39 @@ class GuardianTypesTest {
     assertTrue(evaluate(TTL, map("created_at", "2026-11-25T13:59:30+02:00")).allowed());
   }
 
+  /**
+   * Verifies that TTL_CHECK denies a created_at more than 60 s in the future with a reason saying
+   * so (a negative age used to pass), allows one within the clock-skew leeway, and that a far-future
+   * year is a clear denial, not "long overflow".
+   */
+  @Test
+  void ttlCheckRefusesAFutureCreatedAt() {
+    assertTrue(evaluate(TTL, uowAged(-60)).allowed());
+    Decision future = evaluate(TTL, uowAged(-3600));
+    assertFalse(future.allowed());
+    assertEquals("created_at '2026-11-25T13:00:00Z' is 3600s in the future, more than the 60s allowed for clock skew",
+      future.reason());
+    Decision farFuture = evaluate(TTL, map("created_at", "+999999999-12-31T23:59:59Z"));
+    assertFalse(farFuture.allowed());
+    assertTrue(farFuture.reason().contains("in the future"), farFuture.reason());
+    Decision farPast = evaluate(TTL, map("created_at", "-999999999-01-01T00:00:00Z"));
+    assertFalse(farPast.allowed());
+    assertTrue(farPast.reason().startsWith("age ") && farPast.reason().contains("exceeds"), farPast.reason());
+  }
+
+  /** Verifies that equals compares nested objects and arrays by JSON value: {"a":1} equals {"a":1.0}. */
+  @Test
+  void equalsComparesNestedValuesByValue() {
+    Map<String, Object> uow = map("o", map("a", 1, "b", List.of(1, map("c", 2L))), "l", List.of(1, 2));
+    assertTrue(passes(rule("o", "equals", map("b", List.of(1.0, map("c", 2.0)), "a", 1.0)), uow));
+    assertFalse(passes(rule("o", "equals", map("a", 1.0)), uow));
+    assertFalse(passes(rule("o", "equals", map("a", 1, "b", List.of(1, map("c", 3)))), uow));
+    assertTrue(passes(rule("l", "equals", List.of(1.0, 2.0)), uow));
+    assertFalse(passes(rule("l", "equals", List.of(2, 1)), uow));
+    assertTrue(passes(rule("o", "not_equals", map("a", 1, "b", List.of(1), "x", null)), uow));
+    assertTrue(passes(rule("list", "contains", map("a", 1.0)), map("list", List.of(map("a", 1)))));
+  }
+
   /** Verifies that an AND composite stops at the first denial and explains where. */
   @Test
   void compositeAndStopsAtFirstDenial() {
