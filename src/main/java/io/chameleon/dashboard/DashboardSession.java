@@ -67,6 +67,8 @@ final class DashboardSession {
   private final BusClient bus;
   private final PushFanout fanout;
   private final SocketGauge gauge;
+  private final SocketCaps caps;
+  private final ReplayReads reads;
   private final WriteBudget budget;
   private final RateWindow rate;
   /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
@@ -74,6 +76,12 @@ final class DashboardSession {
 
   private State state = State.AWAITING_AUTH;
   private JsonObject actor;
+  /** The client address this socket is counted against in {@link #caps}; null while not counted. */
+  private String countedAddress;
+  /** The pilot this socket is counted against in {@link #caps}; null while not counted. */
+  private String countedPilot;
+  /** The replay's place in line for its next page read, while it waits or reads. */
+  private ReplayReads.Ticket readTicket;
   private long authTimer = -1;
   private long expiryTimer = -1;
   private long overflowTimer = -1;
@@ -101,7 +109,7 @@ final class DashboardSession {
   private long rateCredit;
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
-                   BusClient bus, PushFanout fanout, SocketGauge gauge) {
+                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayReads reads) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
@@ -109,6 +117,8 @@ final class DashboardSession {
     this.bus = bus;
     this.fanout = fanout;
     this.gauge = gauge;
+    this.caps = caps;
+    this.reads = reads;
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
     this.pausable = isRawWebSocket(socket.uri());
@@ -124,8 +134,20 @@ final class DashboardSession {
   }
 
   void start() {
+    String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    SocketCaps.Cap over = caps.open(address);
+    if (over != null) {
+      state = State.CLOSED;
+      ACCESS.info("socket deny [remote: {}, why: {}]", socket.remoteAddress(), over.reason);
+      // the error first: a SockJS session closes with its own code (3000), so the frame is what says why
+      socket.write(Frames.error("error", null, Frames.TOO_MANY_SOCKETS, over.reason))
+        .onComplete(ar -> socket.close(SocketCaps.CLOSE_CAP, over.reason));
+      return;
+    }
+    countedAddress = address;
     gauge.opened();
     socket.handler(this::onMessage);
+    PingGuard.watch(socket, this::onPing);
     socket.exceptionHandler(err -> LOG.debug("socket error [remote: {}, cause: {}]", socket.remoteAddress(), err.toString()));
     socket.closeHandler(v -> closed());
     authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
@@ -148,9 +170,7 @@ final class DashboardSession {
       return;
     }
     if (!withinRate()) {
-      send(Frames.error("error", null, Frames.RATE_LIMITED,
-        "more than " + config.maxMessagesPerSecond() + " messages per second"));
-      close(CLOSE_POLICY, "message rate limit");
+      rateLimited();
       return;
     }
     inbox.add(frame);
@@ -162,6 +182,23 @@ final class DashboardSession {
       return;
     }
     updateInput();
+  }
+
+  /**
+   * A WebSocket ping (Vert.x has answered it already): it counts as a message against the rate cap,
+   * so pings cannot make the server write pongs faster than the cap allows. Pings wait with the
+   * rest of the input while the socket is paused.
+   */
+  private void onPing() {
+    if (state != State.CLOSED && !withinRate()) {
+      rateLimited();
+    }
+  }
+
+  private void rateLimited() {
+    send(Frames.error("error", null, Frames.RATE_LIMITED,
+      "more than " + config.maxMessagesPerSecond() + " messages per second"));
+    close(CLOSE_POLICY, "message rate limit");
   }
 
   /** One message against the rate cap: the window's allowance first, then any credit. */
@@ -289,7 +326,16 @@ final class DashboardSession {
         return;
       }
       JsonObject pilot = ar.result();
-      actor = new JsonObject().put("pilot_id", pilot.getString("pilot_id")).put("role", pilot.getString("role"));
+      String pilotId = pilot.getString("pilot_id");
+      SocketCaps.Cap over = caps.authenticated(pilotId);
+      if (over != null) {
+        ACCESS.info("socket deny [pilot: {}, remote: {}, why: {}]", pilotId, socket.remoteAddress(), over.reason);
+        send(Frames.error("auth", id, Frames.TOO_MANY_SOCKETS, over.reason));
+        close(SocketCaps.CLOSE_CAP, over.reason);
+        return;
+      }
+      countedPilot = pilotId;
+      actor = new JsonObject().put("pilot_id", pilotId).put("role", pilot.getString("role"));
       state = State.OPEN;
       cancel(authTimer);
       authTimer = -1;
@@ -385,7 +431,8 @@ final class DashboardSession {
         return;
       }
       if (ar.succeeded()) {
-        send(Frames.reply(type, id, ar.result().getValue("data")));
+        Object data = ar.result().getValue("data");
+        send(Frames.reply(type, id, "get_pending".equals(type) ? PendingPage.fit(data, config.maxReplyBytes()) : data));
       } else {
         send(Frames.error(type, id, BusClient.toFailure(address, ar.cause())));
       }
@@ -448,9 +495,29 @@ final class DashboardSession {
   private record Replayed(String lastId, long count) {
   }
 
-  /** Pages {@code events.read} after {@code after}, writing each event, until the log has no more. */
+  /**
+   * Pages {@code events.read} after {@code after}, writing each event, until the log has no more.
+   * Each page waits its turn in the node's {@link ReplayReads} line; a replay ended meanwhile
+   * leaves the line and never reads.
+   */
   private Future<Replayed> replay(int gen, String after, long count) {
-    return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE))
+    ReplayReads.Ticket ticket = reads.ask(vertx.getOrCreateContext());
+    readTicket = ticket;
+    return ticket.turn()
+      .compose(v -> {
+        if (gen != generation || state == State.CLOSED) {
+          ticket.done();
+          return Future.failedFuture("replay ended");
+        }
+        return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE)
+            .put("max_bytes", config.replayPageBytes()))
+          .andThen(ar -> {
+            ticket.done();
+            if (readTicket == ticket) {
+              readTicket = null;
+            }
+          });
+      })
       .compose(page -> {
         JsonArray events = page.getJsonArray("events", new JsonArray());
         return writeReplayed(gen, events, 0).map(v -> page);
@@ -507,6 +574,11 @@ final class DashboardSession {
   private void endReplay() {
     generation++;
     replaying = false;
+    if (readTicket != null) {
+      ReplayReads.Ticket waiting = readTicket;
+      readTicket = null;
+      waiting.cancel();
+    }
     if (drained != null) {
       Promise<Void> waiting = drained;
       drained = null;
@@ -643,6 +715,11 @@ final class DashboardSession {
   private void cleanUp() {
     state = State.CLOSED;
     gauge.closed();
+    if (countedAddress != null) {
+      caps.closed(countedAddress, countedPilot);
+      countedAddress = null;
+      countedPilot = null;
+    }
     unsubscribe();
     cancel(authTimer);
     cancel(expiryTimer);
