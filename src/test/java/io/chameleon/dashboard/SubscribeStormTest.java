@@ -94,6 +94,9 @@ class SubscribeStormTest {
         return after.getInteger("waiting") == 0 && after.getInteger("in_flight") == 0 && reads.inFlight() == 0;
       });
       assertTrue(reads.peak() <= MAX_READS, "events.read in flight at once: " + reads.peak());
+      String metrics = node.http.get("/metrics", null).body();
+      assertTrue(metrics.contains("chameleon_dashboard_replay_reads") && metrics.contains("chameleon_dashboard_replay_waiting"),
+        "the replay line is in /metrics");
     } finally {
       TestNode.await(clientVertx.close());
     }
