@@ -13,12 +13,12 @@ import io.vertx.core.json.JsonObject;
  * @param busTimeoutMs event-bus request timeout
  * @param caps the node's, each pilot's and each client address's most open sockets
  * @param maxReplyBytes the longest {@code get_pending} reply before its requests are cut to a page
- * @param maxReplayReads event-log page reads of every socket's replay in flight at once on this node
+ * @param maxConcurrentReplays socket replays reading or writing a page at once on this node
  * @param replayPageBytes the most bytes of events one replay page holds
  */
 record DashboardConfig(String allowedOrigin, int maxQueuedBytes, int maxMessagesPerSecond,
                        long authTimeoutMs, long busTimeoutMs, SocketCaps.Limits caps, int maxReplyBytes,
-                       int maxReplayReads, int replayPageBytes) {
+                       int maxConcurrentReplays, int replayPageBytes) {
 
   /** A message (frame) from a client larger than this closes its socket with 1009. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
@@ -37,7 +37,7 @@ record DashboardConfig(String allowedOrigin, int maxQueuedBytes, int maxMessages
         dashboard.getInteger("max_sockets_per_pilot", 50),
         dashboard.getInteger("max_sockets_per_address", 200)),
       dashboard.getInteger("max_reply_bytes", 262_144),
-      dashboard.getInteger("max_replay_reads", 4),
+      dashboard.getInteger("max_concurrent_replays", 2),
       dashboard.getInteger("replay_page_bytes", 262_144));
   }
 }

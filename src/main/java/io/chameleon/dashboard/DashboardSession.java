@@ -68,7 +68,7 @@ final class DashboardSession {
   private final PushFanout fanout;
   private final SocketGauge gauge;
   private final SocketCaps caps;
-  private final ReplayReads reads;
+  private final ReplayTurns turns;
   private final WriteBudget budget;
   private final RateWindow rate;
   /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
@@ -80,8 +80,8 @@ final class DashboardSession {
   private String countedAddress;
   /** The pilot this socket is counted against in {@link #caps}; null while not counted. */
   private String countedPilot;
-  /** The replay's place in line for its next page read, while it waits or reads. */
-  private ReplayReads.Ticket readTicket;
+  /** The replay's latest place in the node's line (left at once if it still waits when the replay ends). */
+  private ReplayTurns.Ticket lineTicket;
   private long authTimer = -1;
   private long expiryTimer = -1;
   private long overflowTimer = -1;
@@ -109,7 +109,7 @@ final class DashboardSession {
   private long rateCredit;
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
-                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayReads reads) {
+                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayTurns turns) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
@@ -118,7 +118,7 @@ final class DashboardSession {
     this.fanout = fanout;
     this.gauge = gauge;
     this.caps = caps;
-    this.reads = reads;
+    this.turns = turns;
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
     this.pausable = isRawWebSocket(socket.uri());
@@ -497,31 +497,20 @@ final class DashboardSession {
 
   /**
    * Pages {@code events.read} after {@code after}, writing each event, until the log has no more.
-   * Each page waits its turn in the node's {@link ReplayReads} line; a replay ended meanwhile
-   * leaves the line and never reads.
+   * Reading a page and writing it out is done in turns of the node's {@link ReplayTurns} line: a
+   * replay that must wait for its client to drain gives its turn up and asks again once it may go
+   * on, so a client that does not read holds no turn. A replay ended while it waits in line leaves
+   * it and never reads.
    */
   private Future<Replayed> replay(int gen, String after, long count) {
-    ReplayReads.Ticket ticket = reads.ask(vertx.getOrCreateContext());
-    readTicket = ticket;
-    return ticket.turn()
-      .compose(v -> {
-        if (gen != generation || state == State.CLOSED) {
-          ticket.done();
-          return Future.failedFuture("replay ended");
-        }
-        return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE)
-            .put("max_bytes", config.replayPageBytes()))
-          .andThen(ar -> {
-            ticket.done();
-            if (readTicket == ticket) {
-              readTicket = null;
-            }
-          });
-      })
-      .compose(page -> {
-        JsonArray events = page.getJsonArray("events", new JsonArray());
-        return writeReplayed(gen, events, 0).map(v -> page);
-      })
+    return takeTurn(gen)
+      .compose(turn -> bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE)
+          .put("max_bytes", config.replayPageBytes()))
+        .onFailure(err -> turn.done())
+        .compose(page -> {
+          JsonArray events = page.getJsonArray("events", new JsonArray());
+          return writeReplayed(gen, events, 0, turn).map(v -> page);
+        }))
       .compose(page -> {
         if (gen != generation || state == State.CLOSED) {
           return Future.succeededFuture(new Replayed(after, count));
@@ -538,24 +527,40 @@ final class DashboardSession {
       });
   }
 
+  /** A turn in the node's replay line; fails if the replay ended while it waited. */
+  private Future<ReplayTurns.Ticket> takeTurn(int gen) {
+    ReplayTurns.Ticket ticket = turns.ask(vertx.getOrCreateContext());
+    lineTicket = ticket;
+    return ticket.turn().compose(v -> {
+      if (gen != generation || state == State.CLOSED) {
+        ticket.done();
+        return Future.failedFuture("replay ended");
+      }
+      return Future.succeededFuture(ticket);
+    });
+  }
+
   /**
    * Writes {@code events} from {@code from} on, one at a time while at most half the write budget is
-   * in flight; past that it waits for the socket to drain. In flight: at most half the budget plus
-   * one event.
+   * in flight; past that it gives up its turn, waits for the socket to drain and takes a new turn.
+   * In flight: at most half the budget plus one event. Ends its turn when it ends.
    */
-  private Future<Void> writeReplayed(int gen, JsonArray events, int from) {
+  private Future<Void> writeReplayed(int gen, JsonArray events, int from, ReplayTurns.Ticket turn) {
     for (int i = from; i < events.size(); i++) {
       if (gen != generation || state == State.CLOSED) {
+        turn.done();
         return Future.succeededFuture();
       }
       if (!budget.belowHalf()) {
+        turn.done();
         int resume = i;
-        return drained().compose(v -> writeReplayed(gen, events, resume));
+        return drained().compose(v -> takeTurn(gen)).compose(next -> writeReplayed(gen, events, resume, next));
       }
       JsonObject event = events.getJsonObject(i);
       Push push = Push.of(Push.EVENT, event.getString("id"), event);
       write(push.frame(), push.bytes());
     }
+    turn.done();
     return Future.succeededFuture();
   }
 
@@ -574,9 +579,9 @@ final class DashboardSession {
   private void endReplay() {
     generation++;
     replaying = false;
-    if (readTicket != null) {
-      ReplayReads.Ticket waiting = readTicket;
-      readTicket = null;
+    if (lineTicket != null) {
+      ReplayTurns.Ticket waiting = lineTicket;
+      lineTicket = null;
       waiting.cancel();
     }
     if (drained != null) {

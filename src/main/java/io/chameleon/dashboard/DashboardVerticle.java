@@ -33,7 +33,7 @@ public final class DashboardVerticle extends VerticleBase {
   private BusClient bus;
   private SocketGauge gauge;
   private SocketCaps caps;
-  private ReplayReads reads;
+  private ReplayTurns reads;
   private long lastFetch = Long.MIN_VALUE / 2;
   private boolean fetchScheduled;
   private final ChainFollower chain = ChainFollower.noticing(this::derive, this::missed);
@@ -45,7 +45,7 @@ public final class DashboardVerticle extends VerticleBase {
     gauge = SocketGauge.of(vertx);
     DashboardConfig settings = DashboardConfig.from(config());
     caps = SocketCaps.of(vertx, settings.caps());
-    reads = ReplayReads.of(vertx, settings.maxReplayReads());
+    reads = ReplayTurns.of(vertx, settings.maxConcurrentReplays());
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS_APPENDED, this::onEvent);
     MessageConsumer<JsonObject> status = vertx.eventBus().consumer(Addresses.DASHBOARD_STATUS, this::onStatus);
     return Future.all(events.completion(), status.completion());
@@ -108,7 +108,7 @@ public final class DashboardVerticle extends VerticleBase {
         .put("node", caps.refused(SocketCaps.Cap.NODE))
         .put("address", caps.refused(SocketCaps.Cap.ADDRESS))
         .put("pilot", caps.refused(SocketCaps.Cap.PILOT)))
-      .put("replay_reads", new JsonObject()
+      .put("replay_turns", new JsonObject()
         .put("max", reads.max())
         .put("in_flight", reads.inFlight())
         .put("peak", reads.peak())

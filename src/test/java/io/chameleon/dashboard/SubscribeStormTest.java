@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A storm of {@code subscribe {after: "0-0"}} from several sockets, each replacing its own replay
  * again and again, costs the node a bounded number of concurrent log reads: the {@code events.read}
  * requests in flight on the bus (counted here by interceptors, independently of the server's own
- * figures) never pass {@code dashboard.max_replay_reads}; replaced replays leave the line without
+ * figures) never pass {@code dashboard.max_concurrent_replays}; replaced replays leave the line without
  * reading; an unrelated HTTP request still gets its answer during the storm; every socket's last
  * subscribe still replays every event; and once the sockets are gone nothing waits or reads.
  */
@@ -33,12 +33,12 @@ class SubscribeStormTest {
   static final int EVENTS = 2000;
   static final int SOCKETS = 8;
   static final int SUBSCRIBES = 10;
-  static final int MAX_READS = 2;
+  static final int MAX_READS = 2; // dashboard.max_concurrent_replays: turns, so also page reads
 
   @Test
   void verifiesThatASubscribeStormStaysWithinTheNodesReplayReadBudget(@TempDir Path dataDir) {
     JsonObject overrides = new JsonObject()
-      .put("dashboard", new JsonObject().put("max_replay_reads", MAX_READS).put("replay_page_bytes", 16_384)
+      .put("dashboard", new JsonObject().put("max_concurrent_replays", MAX_READS).put("replay_page_bytes", 16_384)
         .put("max_messages_per_second", 1000));
     Vertx clientVertx = Vertx.vertx();
     try (TestNode node = TestNode.start(dataDir, overrides)) {
@@ -76,7 +76,7 @@ class SubscribeStormTest {
         assertTrue(reply.getBoolean("success"), reply.encode());
         assertEquals(EVENTS, reply.getJsonObject("data").getLong("replayed"));
       }
-      JsonObject status = SlowReplayTest.status(node).getJsonObject("replay_reads");
+      JsonObject status = SlowReplayTest.status(node).getJsonObject("replay_turns");
       assertTrue(reads.peak() >= 1, "the storm read the log");
       assertTrue(reads.peak() <= MAX_READS, "events.read in flight at once: " + reads.peak());
       assertTrue(status.getInteger("peak") <= MAX_READS, status.encode());
@@ -90,12 +90,12 @@ class SubscribeStormTest {
       }
       sockets.forEach(SocketClient::close);
       await().atMost(Duration.ofSeconds(20)).until(() -> {
-        JsonObject after = SlowReplayTest.status(node).getJsonObject("replay_reads");
+        JsonObject after = SlowReplayTest.status(node).getJsonObject("replay_turns");
         return after.getInteger("waiting") == 0 && after.getInteger("in_flight") == 0 && reads.inFlight() == 0;
       });
       assertTrue(reads.peak() <= MAX_READS, "events.read in flight at once: " + reads.peak());
       String metrics = node.http.get("/metrics", null).body();
-      assertTrue(metrics.contains("chameleon_dashboard_replay_reads") && metrics.contains("chameleon_dashboard_replay_waiting"),
+      assertTrue(metrics.contains("chameleon_dashboard_replays_active") && metrics.contains("chameleon_dashboard_replays_waiting"),
         "the replay line is in /metrics");
     } finally {
       TestNode.await(clientVertx.close());

@@ -11,19 +11,19 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The node's line of replay reads on its own: at most max reading, first come first served, cancelled tickets never read. */
-class ReplayReadsTest {
+/** The node's line of replay turns on its own: at most max at once, first come first served, cancelled tickets never start. */
+class ReplayTurnsTest {
 
   @Test
   void verifiesTurnsCancellationAndHandOver() {
     Vertx vertx = Vertx.vertx();
     try {
       Context context = vertx.getOrCreateContext();
-      ReplayReads reads = new ReplayReads(2);
-      ReplayReads.Ticket a = reads.ask(context);
-      ReplayReads.Ticket b = reads.ask(context);
-      ReplayReads.Ticket c = reads.ask(context);
-      ReplayReads.Ticket d = reads.ask(context);
+      ReplayTurns reads = new ReplayTurns(2);
+      ReplayTurns.Ticket a = reads.ask(context);
+      ReplayTurns.Ticket b = reads.ask(context);
+      ReplayTurns.Ticket c = reads.ask(context);
+      ReplayTurns.Ticket d = reads.ask(context);
       TestNode.await(a.turn());
       TestNode.await(b.turn());
       assertEquals(2, reads.inFlight());

@@ -15,15 +15,17 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The node-wide budget of replay reads: every socket's replay asks here before each
- * {@code events.read} page, and at most {@code max} of those reads are in flight at once on this
- * node (across gateway instances); the others wait in line, first come first served. A replay that
- * is replaced, ended or closed while it waits {@linkplain Ticket#cancel() leaves the line} and
- * never reads; one whose read is in flight keeps its place until the page arrives. So a storm of
- * subscribes costs at most {@code max} concurrent page reads (each bounded by bytes), however many
- * sockets take part, and the store's and the API's reads are not starved.
+ * The node-wide budget of replay work: every socket's replay takes a turn here to read an
+ * {@code events.read} page and write it out, and at most {@code max} turns run at once on this node
+ * (across gateway instances); the others wait in line, first come first served. A replay that must
+ * wait for its client to drain gives its turn up and asks again later, so a client that does not
+ * read holds no turn. A replay that is replaced, ended or closed while it waits
+ * {@linkplain Ticket#cancel() leaves the line} and never reads; one whose turn has started ends it
+ * itself ({@link Ticket#done()}) at its next step. So a storm of subscribes costs at most
+ * {@code max} concurrent page reads (each bounded by bytes) and as many replays writing, however
+ * many sockets take part, and the store's and the API's requests are not starved.
  */
-final class ReplayReads implements Shareable {
+final class ReplayTurns implements Shareable {
 
   private final int max;
   private final Deque<Ticket> waiting = new ArrayDeque<>();
@@ -32,23 +34,23 @@ final class ReplayReads implements Shareable {
   private long granted;
   private long cancelled;
 
-  ReplayReads(int max) {
+  ReplayTurns(int max) {
     this.max = max;
   }
 
   /** The node's one instance (the first caller's {@code max}: every gateway instance reads the same config). */
-  static ReplayReads of(Vertx vertx, int max) {
-    LocalMap<String, ReplayReads> map = vertx.sharedData().getLocalMap("chameleon.dashboard");
-    ReplayReads fresh = new ReplayReads(max);
-    ReplayReads existing = map.putIfAbsent("replay_reads", fresh);
+  static ReplayTurns of(Vertx vertx, int max) {
+    LocalMap<String, ReplayTurns> map = vertx.sharedData().getLocalMap("chameleon.dashboard");
+    ReplayTurns fresh = new ReplayTurns(max);
+    ReplayTurns existing = map.putIfAbsent("replay_turns", fresh);
     if (existing != null) {
       return existing;
     }
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry != null) {
-      Gauge.builder("chameleon.dashboard.replay.reads", fresh, ReplayReads::inFlight)
+      Gauge.builder("chameleon.dashboard.replays.active", fresh, ReplayTurns::inFlight)
         .description("Event-log page reads of socket replays in flight on this node").register(registry);
-      Gauge.builder("chameleon.dashboard.replay.waiting", fresh, ReplayReads::waiting)
+      Gauge.builder("chameleon.dashboard.replays.waiting", fresh, ReplayTurns::waiting)
         .description("Socket replays waiting for their turn to read a page").register(registry);
     }
     return fresh;
@@ -158,7 +160,7 @@ final class ReplayReads implements Shareable {
 
     /** The read is over (its page arrived, or it failed): the next in line may read. */
     void done() {
-      synchronized (ReplayReads.this) {
+      synchronized (ReplayTurns.this) {
         released = true;
       }
       finish(this);
