@@ -57,7 +57,7 @@ public final class Settings {
     key("bus.timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "event-bus request timeout; past it the caller gets 503"),
     key("dashboard.allowed_origin", Type.STRING, null, s -> true, "an origin like https://pilots.example.com", "when set, sockets from any other Origin are refused"),
     key("dashboard.max_queued_bytes", Type.INT, 1_048_576, range(16_384, 67_108_864), "16384..67108864", "pushes queued for one slow socket before it is sent resync"),
-    key("dashboard.max_messages_per_second", Type.INT, 20, range(1, 10_000), "1..10000", "messages one socket may send per second before it is closed"),
+    key("dashboard.max_messages_per_second", Type.INT, 20, range(1, 10_000), "1..10000", "messages (and WebSocket pings) one socket may send per second before it is closed"),
     key("dashboard.auth_timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "time a new socket has to send its auth message"),
     key("dashboard.max_sockets", Type.INT, 2000, range(1, 1_000_000), "1..1000000", "open dashboard sockets on this node; the next one is closed with 1013"),
     key("dashboard.max_sockets_per_pilot", Type.INT, 50, range(1, 1_000_000), "1..1000000", "open sockets one pilot (token subject) may hold on this node; the next one is closed with 1013 at auth"),
