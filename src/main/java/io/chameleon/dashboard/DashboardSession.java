@@ -546,6 +546,15 @@ final class DashboardSession {
    * In flight: at most half the budget plus one event. Ends its turn when it ends.
    */
   private Future<Void> writeReplayed(int gen, JsonArray events, int from, ReplayTurns.Ticket turn) {
+    try {
+      return writeReplayedInTurn(gen, events, from, turn);
+    } catch (RuntimeException e) {
+      turn.done(); // a turn is never kept by a replay that failed
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> writeReplayedInTurn(int gen, JsonArray events, int from, ReplayTurns.Ticket turn) {
     for (int i = from; i < events.size(); i++) {
       if (gen != generation || state == State.CLOSED) {
         turn.done();
