@@ -94,6 +94,11 @@ final class DashboardSession {
   /** Pushes lost to an overflow of {@link #held}: what the {@code resync} after the replay reports. */
   private long heldDropped;
   private final List<Push> held = new ArrayList<>();
+  /**
+   * The last event the finished replay covered: a live {@code event} push at or before it was
+   * replayed already (its push can reach the socket after the page that read it), so it is dropped.
+   */
+  private String replayedUpTo;
   private long heldBytes;
 
   /** Requests forwarded to the store and not yet answered. */
@@ -471,6 +476,7 @@ final class DashboardSession {
         return;
       }
       Replayed done = ar.result();
+      replayedUpTo = done.lastId();
       send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true)
         .put("replayed", done.count()).put("last_event_id", done.lastId())));
       List<Push> live = new ArrayList<>(held);
@@ -483,9 +489,7 @@ final class DashboardSession {
         return;
       }
       for (Push push : live) {
-        boolean replayedAlready = Push.EVENT.equals(push.type()) && push.eventId() != null
-          && EventIds.compare(push.eventId(), done.lastId()) <= 0;
-        if (!replayedAlready) {
+        if (!replayedAlready(push)) {
           deliver(push, push.bytes());
         }
       }
@@ -588,6 +592,7 @@ final class DashboardSession {
   private void endReplay() {
     generation++;
     replaying = false;
+    replayedUpTo = null;
     if (lineTicket != null) {
       ReplayTurns.Ticket waiting = lineTicket;
       lineTicket = null;
@@ -609,7 +614,15 @@ final class DashboardSession {
       hold(push, bytes);
       return;
     }
+    if (replayedAlready(push)) {
+      return;
+    }
     deliver(push, bytes);
+  }
+
+  private boolean replayedAlready(Push push) {
+    return replayedUpTo != null && Push.EVENT.equals(push.type()) && push.eventId() != null
+      && EventIds.compare(push.eventId(), replayedUpTo) <= 0;
   }
 
   /** During a replay: kept for after it, up to the write budget's worth; past that all are dropped. */
