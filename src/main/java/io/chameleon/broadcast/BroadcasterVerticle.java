@@ -174,7 +174,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       BusClient.fail(message, failure);
       return;
     }
-    log.read(read.after(), read.afterHash(), read.count(), read.types())
+    log.read(read.after(), read.afterHash(), read.count(), read.types(), read.maxBytes())
       .onSuccess(page -> message.reply(page.toJson()))
       .onFailure(err -> BusClient.fail(message, err));
   }

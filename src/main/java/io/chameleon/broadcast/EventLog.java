@@ -19,6 +19,12 @@ public interface EventLog {
   /** Scan work per {@link #read} call, so a sparse type filter cannot walk the whole log. */
   int MAX_SCAN = 10_000;
 
+  /**
+   * Bytes of events per {@link #read} call at most (more only when one event alone is larger): a
+   * page of big events is cut short, with {@code more}, instead of holding {@code count} of them.
+   */
+  int MAX_PAGE_BYTES = 1 << 20;
+
   /** Recovers the last id and hash, repairing what a crash left behind. */
   Future<Void> open();
 
@@ -84,6 +90,15 @@ public interface EventLog {
    * covers the log up to an event finds out whether the log still holds that event.
    */
   Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types);
+
+  /**
+   * As {@link #read(String, String, int, Set)}, the page also cut once its events hold
+   * {@code maxBytes} (1 to {@link #MAX_PAGE_BYTES}; the first event always comes, whatever its
+   * size), with {@code more} then true. A backend that does not override it reads by count only.
+   */
+  default Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types, int maxBytes) {
+    return read(afterId, afterHash, count, types);
+  }
 
   /**
    * The writer epoch every append of this process must match from now on (a clustered node that

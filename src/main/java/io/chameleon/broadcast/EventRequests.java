@@ -22,7 +22,7 @@ public final class EventRequests {
   public static final int MAX_COUNT = 1000;
 
   /** A checked {@code events.read} body; {@code afterHash} null when the read is not anchored. */
-  public record Read(String after, String afterHash, int count, Set<String> types) {
+  public record Read(String after, String afterHash, int count, Set<String> types, int maxBytes) {
   }
 
   private EventRequests() {
@@ -106,7 +106,7 @@ public final class EventRequests {
     return ((Number) value).longValue();
   }
 
-  /** {@code {after?, after_hash?, count?, types?}} → a read request. */
+  /** {@code {after?, after_hash?, count?, types?, max_bytes?}} → a read request. */
   public static Read read(JsonObject body) {
     JsonObject json = body == null ? new JsonObject() : body;
     Object after = json.getValue("after");
@@ -134,6 +134,15 @@ public final class EventRequests {
       }
       n = ((Number) count).intValue();
     }
+    Object maxBytes = json.getValue("max_bytes");
+    int bytes = EventLog.MAX_PAGE_BYTES;
+    if (maxBytes != null) {
+      if (!(maxBytes instanceof Integer || maxBytes instanceof Long)
+        || ((Number) maxBytes).longValue() < 1 || ((Number) maxBytes).longValue() > EventLog.MAX_PAGE_BYTES) {
+        throw Failure.badRequest("max_bytes must be an integer from 1 to " + EventLog.MAX_PAGE_BYTES);
+      }
+      bytes = ((Number) maxBytes).intValue();
+    }
     Object types = json.getValue("types");
     Set<String> wanted = new LinkedHashSet<>();
     if (types != null) {
@@ -147,6 +156,6 @@ public final class EventRequests {
         wanted.add(text);
       }
     }
-    return new Read(afterId, (String) afterHash, n, wanted);
+    return new Read(afterId, (String) afterHash, n, wanted, bytes);
   }
 }

@@ -51,6 +51,8 @@ public final class DashboardRoutes {
     BusClient bus = new BusClient(vertx, settings.busTimeoutMs());
     PushFanout fanout = PushFanout.register(vertx);
     SocketGauge gauge = SocketGauge.of(vertx);
+    SocketCaps caps = SocketCaps.of(vertx, settings.caps());
+    ReplayTurns turns = ReplayTurns.of(vertx, settings.maxConcurrentReplays());
 
     SockJSHandlerOptions options = new SockJSHandlerOptions()
       .setRegisterWriteHandler(false)
@@ -62,7 +64,7 @@ public final class DashboardRoutes {
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
     router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
     router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
-      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge).start();
+      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns).start();
       socket.exceptionHandler(err -> onSocketError(socket, err));
     }));
 

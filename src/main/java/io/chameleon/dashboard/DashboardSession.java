@@ -67,6 +67,8 @@ final class DashboardSession {
   private final BusClient bus;
   private final PushFanout fanout;
   private final SocketGauge gauge;
+  private final SocketCaps caps;
+  private final ReplayTurns turns;
   private final WriteBudget budget;
   private final RateWindow rate;
   /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
@@ -74,6 +76,12 @@ final class DashboardSession {
 
   private State state = State.AWAITING_AUTH;
   private JsonObject actor;
+  /** The client address this socket is counted against in {@link #caps}; null while not counted. */
+  private String countedAddress;
+  /** The pilot this socket is counted against in {@link #caps}; null while not counted. */
+  private String countedPilot;
+  /** The replay's latest place in the node's line (left at once if it still waits when the replay ends). */
+  private ReplayTurns.Ticket lineTicket;
   private long authTimer = -1;
   private long expiryTimer = -1;
   private long overflowTimer = -1;
@@ -86,6 +94,11 @@ final class DashboardSession {
   /** Pushes lost to an overflow of {@link #held}: what the {@code resync} after the replay reports. */
   private long heldDropped;
   private final List<Push> held = new ArrayList<>();
+  /**
+   * The last event the finished replay covered: a live {@code event} push at or before it was
+   * replayed already (its push can reach the socket after the page that read it), so it is dropped.
+   */
+  private String replayedUpTo;
   private long heldBytes;
 
   /** Requests forwarded to the store and not yet answered. */
@@ -101,7 +114,7 @@ final class DashboardSession {
   private long rateCredit;
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
-                   BusClient bus, PushFanout fanout, SocketGauge gauge) {
+                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayTurns turns) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
@@ -109,6 +122,8 @@ final class DashboardSession {
     this.bus = bus;
     this.fanout = fanout;
     this.gauge = gauge;
+    this.caps = caps;
+    this.turns = turns;
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
     this.pausable = isRawWebSocket(socket.uri());
@@ -124,8 +139,20 @@ final class DashboardSession {
   }
 
   void start() {
+    String address = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    SocketCaps.Cap over = caps.open(address);
+    if (over != null) {
+      state = State.CLOSED;
+      ACCESS.info("socket deny [remote: {}, why: {}]", socket.remoteAddress(), over.reason);
+      // the error first: a SockJS session closes with its own code (3000), so the frame is what says why
+      socket.write(Frames.error("error", null, Frames.TOO_MANY_SOCKETS, over.reason))
+        .onComplete(ar -> socket.close(SocketCaps.CLOSE_CAP, over.reason));
+      return;
+    }
+    countedAddress = address;
     gauge.opened();
     socket.handler(this::onMessage);
+    PingGuard.watch(socket, this::onPing);
     socket.exceptionHandler(err -> LOG.debug("socket error [remote: {}, cause: {}]", socket.remoteAddress(), err.toString()));
     socket.closeHandler(v -> closed());
     authTimer = vertx.setTimer(config.authTimeoutMs(), id -> {
@@ -148,9 +175,7 @@ final class DashboardSession {
       return;
     }
     if (!withinRate()) {
-      send(Frames.error("error", null, Frames.RATE_LIMITED,
-        "more than " + config.maxMessagesPerSecond() + " messages per second"));
-      close(CLOSE_POLICY, "message rate limit");
+      rateLimited();
       return;
     }
     inbox.add(frame);
@@ -162,6 +187,23 @@ final class DashboardSession {
       return;
     }
     updateInput();
+  }
+
+  /**
+   * A WebSocket ping (Vert.x has answered it already): it counts as a message against the rate cap,
+   * so pings cannot make the server write pongs faster than the cap allows. Pings wait with the
+   * rest of the input while the socket is paused.
+   */
+  private void onPing() {
+    if (state != State.CLOSED && !withinRate()) {
+      rateLimited();
+    }
+  }
+
+  private void rateLimited() {
+    send(Frames.error("error", null, Frames.RATE_LIMITED,
+      "more than " + config.maxMessagesPerSecond() + " messages per second"));
+    close(CLOSE_POLICY, "message rate limit");
   }
 
   /** One message against the rate cap: the window's allowance first, then any credit. */
@@ -289,7 +331,16 @@ final class DashboardSession {
         return;
       }
       JsonObject pilot = ar.result();
-      actor = new JsonObject().put("pilot_id", pilot.getString("pilot_id")).put("role", pilot.getString("role"));
+      String pilotId = pilot.getString("pilot_id");
+      SocketCaps.Cap over = caps.authenticated(pilotId);
+      if (over != null) {
+        ACCESS.info("socket deny [pilot: {}, remote: {}, why: {}]", pilotId, socket.remoteAddress(), over.reason);
+        send(Frames.error("auth", id, Frames.TOO_MANY_SOCKETS, over.reason));
+        close(SocketCaps.CLOSE_CAP, over.reason);
+        return;
+      }
+      countedPilot = pilotId;
+      actor = new JsonObject().put("pilot_id", pilotId).put("role", pilot.getString("role"));
       state = State.OPEN;
       cancel(authTimer);
       authTimer = -1;
@@ -385,7 +436,8 @@ final class DashboardSession {
         return;
       }
       if (ar.succeeded()) {
-        send(Frames.reply(type, id, ar.result().getValue("data")));
+        Object data = ar.result().getValue("data");
+        send(Frames.reply(type, id, "get_pending".equals(type) ? PendingPage.fit(data, config.maxReplyBytes()) : data));
       } else {
         send(Frames.error(type, id, BusClient.toFailure(address, ar.cause())));
       }
@@ -424,6 +476,7 @@ final class DashboardSession {
         return;
       }
       Replayed done = ar.result();
+      replayedUpTo = done.lastId();
       send(Frames.reply("subscribe", id, new JsonObject().put("subscribed", true)
         .put("replayed", done.count()).put("last_event_id", done.lastId())));
       List<Push> live = new ArrayList<>(held);
@@ -436,9 +489,7 @@ final class DashboardSession {
         return;
       }
       for (Push push : live) {
-        boolean replayedAlready = Push.EVENT.equals(push.type()) && push.eventId() != null
-          && EventIds.compare(push.eventId(), done.lastId()) <= 0;
-        if (!replayedAlready) {
+        if (!replayedAlready(push)) {
           deliver(push, push.bytes());
         }
       }
@@ -448,13 +499,22 @@ final class DashboardSession {
   private record Replayed(String lastId, long count) {
   }
 
-  /** Pages {@code events.read} after {@code after}, writing each event, until the log has no more. */
+  /**
+   * Pages {@code events.read} after {@code after}, writing each event, until the log has no more.
+   * Reading a page and writing it out is done in turns of the node's {@link ReplayTurns} line: a
+   * replay that must wait for its client to drain gives its turn up and asks again once it may go
+   * on, so a client that does not read holds no turn. A replay ended while it waits in line leaves
+   * it and never reads.
+   */
   private Future<Replayed> replay(int gen, String after, long count) {
-    return bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE))
-      .compose(page -> {
-        JsonArray events = page.getJsonArray("events", new JsonArray());
-        return writeReplayed(gen, events, 0).map(v -> page);
-      })
+    return takeTurn(gen)
+      .compose(turn -> bus.request(Addresses.EVENTS_READ, new JsonObject().put("after", after).put("count", REPLAY_PAGE)
+          .put("max_bytes", config.replayPageBytes()))
+        .onFailure(err -> turn.done())
+        .compose(page -> {
+          JsonArray events = page.getJsonArray("events", new JsonArray());
+          return writeReplayed(gen, events, 0, turn).map(v -> page);
+        }))
       .compose(page -> {
         if (gen != generation || state == State.CLOSED) {
           return Future.succeededFuture(new Replayed(after, count));
@@ -471,24 +531,49 @@ final class DashboardSession {
       });
   }
 
+  /** A turn in the node's replay line; fails if the replay ended while it waited. */
+  private Future<ReplayTurns.Ticket> takeTurn(int gen) {
+    ReplayTurns.Ticket ticket = turns.ask(vertx.getOrCreateContext());
+    lineTicket = ticket;
+    return ticket.turn().compose(v -> {
+      if (gen != generation || state == State.CLOSED) {
+        ticket.done();
+        return Future.failedFuture("replay ended");
+      }
+      return Future.succeededFuture(ticket);
+    });
+  }
+
   /**
    * Writes {@code events} from {@code from} on, one at a time while at most half the write budget is
-   * in flight; past that it waits for the socket to drain. In flight: at most half the budget plus
-   * one event.
+   * in flight; past that it gives up its turn, waits for the socket to drain and takes a new turn.
+   * In flight: at most half the budget plus one event. Ends its turn when it ends.
    */
-  private Future<Void> writeReplayed(int gen, JsonArray events, int from) {
+  private Future<Void> writeReplayed(int gen, JsonArray events, int from, ReplayTurns.Ticket turn) {
+    try {
+      return writeReplayedInTurn(gen, events, from, turn);
+    } catch (RuntimeException e) {
+      turn.done(); // a turn is never kept by a replay that failed
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<Void> writeReplayedInTurn(int gen, JsonArray events, int from, ReplayTurns.Ticket turn) {
     for (int i = from; i < events.size(); i++) {
       if (gen != generation || state == State.CLOSED) {
+        turn.done();
         return Future.succeededFuture();
       }
       if (!budget.belowHalf()) {
+        turn.done();
         int resume = i;
-        return drained().compose(v -> writeReplayed(gen, events, resume));
+        return drained().compose(v -> takeTurn(gen)).compose(next -> writeReplayed(gen, events, resume, next));
       }
       JsonObject event = events.getJsonObject(i);
       Push push = Push.of(Push.EVENT, event.getString("id"), event);
       write(push.frame(), push.bytes());
     }
+    turn.done();
     return Future.succeededFuture();
   }
 
@@ -507,6 +592,12 @@ final class DashboardSession {
   private void endReplay() {
     generation++;
     replaying = false;
+    replayedUpTo = null;
+    if (lineTicket != null) {
+      ReplayTurns.Ticket waiting = lineTicket;
+      lineTicket = null;
+      waiting.cancel();
+    }
     if (drained != null) {
       Promise<Void> waiting = drained;
       drained = null;
@@ -523,7 +614,15 @@ final class DashboardSession {
       hold(push, bytes);
       return;
     }
+    if (replayedAlready(push)) {
+      return;
+    }
     deliver(push, bytes);
+  }
+
+  private boolean replayedAlready(Push push) {
+    return replayedUpTo != null && Push.EVENT.equals(push.type()) && push.eventId() != null
+      && EventIds.compare(push.eventId(), replayedUpTo) <= 0;
   }
 
   /** During a replay: kept for after it, up to the write budget's worth; past that all are dropped. */
@@ -643,6 +742,11 @@ final class DashboardSession {
   private void cleanUp() {
     state = State.CLOSED;
     gauge.closed();
+    if (countedAddress != null) {
+      caps.closed(countedAddress, countedPilot);
+      countedAddress = null;
+      countedPilot = null;
+    }
     unsubscribe();
     cancel(authTimer);
     cancel(expiryTimer);

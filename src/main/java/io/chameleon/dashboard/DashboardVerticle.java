@@ -32,6 +32,8 @@ public final class DashboardVerticle extends VerticleBase {
 
   private BusClient bus;
   private SocketGauge gauge;
+  private SocketCaps caps;
+  private ReplayTurns reads;
   private long lastFetch = Long.MIN_VALUE / 2;
   private boolean fetchScheduled;
   private final ChainFollower chain = ChainFollower.noticing(this::derive, this::missed);
@@ -41,6 +43,9 @@ public final class DashboardVerticle extends VerticleBase {
     long timeout = config().getJsonObject("bus", new JsonObject()).getInteger("timeout_ms", 5000);
     bus = new BusClient(vertx, timeout);
     gauge = SocketGauge.of(vertx);
+    DashboardConfig settings = DashboardConfig.from(config());
+    caps = SocketCaps.of(vertx, settings.caps());
+    reads = ReplayTurns.of(vertx, settings.maxConcurrentReplays());
     MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.EVENTS_APPENDED, this::onEvent);
     MessageConsumer<JsonObject> status = vertx.eventBus().consumer(Addresses.DASHBOARD_STATUS, this::onStatus);
     return Future.all(events.completion(), status.completion());
@@ -98,6 +103,17 @@ public final class DashboardVerticle extends VerticleBase {
       .put("resyncs", gauge.resyncs())
       .put("gaps", chain.gaps())
       .put("replays", gauge.replays())
-      .put("held_back", gauge.heldBack()));
+      .put("held_back", gauge.heldBack())
+      .put("refused", new JsonObject()
+        .put("node", caps.refused(SocketCaps.Cap.NODE))
+        .put("address", caps.refused(SocketCaps.Cap.ADDRESS))
+        .put("pilot", caps.refused(SocketCaps.Cap.PILOT)))
+      .put("replay_turns", new JsonObject()
+        .put("max", reads.max())
+        .put("in_flight", reads.inFlight())
+        .put("peak", reads.peak())
+        .put("waiting", reads.waiting())
+        .put("granted", reads.granted())
+        .put("cancelled", reads.cancelled())));
   }
 }

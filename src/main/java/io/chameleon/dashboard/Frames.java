@@ -8,6 +8,7 @@ final class Frames {
 
   static final String UNKNOWN_MESSAGE = "UNKNOWN_MESSAGE";
   static final String RATE_LIMITED = "RATE_LIMITED";
+  static final String TOO_MANY_SOCKETS = "TOO_MANY_SOCKETS";
 
   private Frames() {
   }

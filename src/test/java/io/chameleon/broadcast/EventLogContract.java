@@ -476,6 +476,52 @@ public abstract class EventLogContract {
       })))).compose(EventLog::close).onComplete(ctx.succeedingThenComplete());
   }
 
+  /**
+   * Verifies that a page is bounded by bytes as well as by count: 40 events of about 10 KB read 50
+   * at a time with a 64 KiB bound come in pages of at most 64 KiB (each but the last saying more),
+   * every event once and in order; a single event larger than the bound still comes alone; and a
+   * type filter's skipped events do not count against it.
+   */
+  @Test
+  void boundsAPageByBytes(Vertx vertx, VertxTestContext ctx) {
+    String pad = "x".repeat(10_000);
+    List<EventDraft> drafts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      drafts.add(new EventDraft(i == 39 ? "last" : "big", new JsonObject().put("n", i).put("pad", pad)));
+    }
+    int bound = 65_536;
+    opened(vertx).compose(log -> log.append(drafts).compose(events -> pageByBytes(log, "0-0", bound, new ArrayList<>())
+      .compose(pages -> log.read("0-0", null, 50, Set.of(), 100).compose(tiny ->
+        log.read("0-0", null, 50, Set.of("last"), bound).map(filtered -> {
+          ctx.verify(() -> {
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < pages.size(); i++) {
+              EventPage page = pages.get(i);
+              long bytes = page.events().stream().mapToLong(e -> e.toJson().encode().length()).sum();
+              assertTrue(bytes <= bound, "page " + i + " holds " + bytes + " bytes");
+              assertFalse(page.events().isEmpty());
+              assertEquals(i < pages.size() - 1, page.more());
+              seen.addAll(numbers(page));
+            }
+            assertTrue(pages.size() >= 7, "pages: " + pages.size());
+            assertEquals(numbers(events), seen);
+            assertEquals(List.of(0), numbers(tiny), "one event over the bound comes alone");
+            assertTrue(tiny.more());
+            assertEquals(events.get(0).id(), tiny.scannedTo());
+            assertEquals(List.of(39), numbers(filtered));
+          });
+          return log;
+        }))))).compose(EventLog::close).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static Future<List<EventPage>> pageByBytes(EventLog log, String after, int bound, List<EventPage> pages) {
+    return log.read(after, null, 50, Set.of(), bound).compose(page -> {
+      pages.add(page);
+      return page.more() && pages.size() < 100 ? pageByBytes(log, page.scannedTo(), bound, pages)
+        : Future.succeededFuture(pages);
+    });
+  }
+
   /** Verifies that a malformed after id or a zero count is a 400. */
   @Test
   void refusesMalformedReads(Vertx vertx, VertxTestContext ctx) {

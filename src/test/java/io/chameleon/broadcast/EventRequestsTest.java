@@ -40,21 +40,24 @@ class EventRequestsTest {
     assertEquals("b", drafts.get(1).eventType());
   }
 
-  /** Verifies the read defaults and the 400s for count, after and types. */
+  /** Verifies the read defaults and the 400s for count, after, types and max_bytes. */
   @Test
   void checksReadBodies() {
     EventRequests.Read defaults = EventRequests.read(new JsonObject());
     assertEquals("0-0", defaults.after());
     assertEquals(100, defaults.count());
     assertEquals(Set.of(), defaults.types());
+    assertEquals(EventLog.MAX_PAGE_BYTES, defaults.maxBytes());
     EventRequests.Read read = EventRequests.read(new JsonObject()
-      .put("after", "5-1").put("count", 1000).put("types", new JsonArray().add("x")));
+      .put("after", "5-1").put("count", 1000).put("types", new JsonArray().add("x")).put("max_bytes", 4096));
     assertEquals("5-1", read.after());
+    assertEquals(4096, read.maxBytes());
     assertEquals(Set.of("x"), read.types());
     String[] bad = {
       "{\"count\": 0}", "{\"count\": 1001}", "{\"count\": -1}", "{\"count\": \"abc\"}",
       "{\"count\": 1.5}", "{\"count\": 9223372036854775807}", "{\"after\": \"x\"}",
-      "{\"after\": 5}", "{\"after\": \"1-2-3\"}", "{\"types\": \"x\"}", "{\"types\": [1]}"
+      "{\"after\": 5}", "{\"after\": \"1-2-3\"}", "{\"types\": \"x\"}", "{\"types\": [1]}",
+      "{\"max_bytes\": 0}", "{\"max_bytes\": 1048577}", "{\"max_bytes\": \"1\"}"
     };
     for (String body : bad) {
       Failure failure = assertThrows(Failure.class, () -> EventRequests.read(new JsonObject(body)),

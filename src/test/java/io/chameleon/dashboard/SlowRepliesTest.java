@@ -57,7 +57,9 @@ class SlowRepliesTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(dataDir, new JsonObject().put("dashboard", new JsonObject().put("max_queued_bytes", MAX_QUEUED)));
+    // replies of several budgets each: get_pending's byte cut (PendingPageTest) set to its largest
+    node = TestNode.start(dataDir, new JsonObject().put("dashboard", new JsonObject().put("max_queued_bytes", MAX_QUEUED)
+      .put("max_reply_bytes", 67_108_864)));
     fillTheQueue();
     gauge = SocketGauge.of(node.vertx);
     clientVertx = Vertx.vertx();

@@ -258,6 +258,11 @@ public final class FileEventLog implements EventLog {
 
   @Override
   public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
+    return read(afterId, afterHash, count, types, MAX_PAGE_BYTES);
+  }
+
+  @Override
+  public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types, int maxBytes) {
     EventId after;
     try {
       after = afterId == null ? EventId.ZERO : EventId.parse(afterId);
@@ -268,6 +273,7 @@ public final class FileEventLog implements EventLog {
       return Future.failedFuture(Failure.badRequest("count must be at least 1"));
     }
     Set<String> wanted = types == null ? Set.of() : Set.copyOf(types);
+    int bytes = Math.max(1, Math.min(maxBytes, MAX_PAGE_BYTES));
     return onContext(() -> {
       if (!open) {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
@@ -286,7 +292,7 @@ public final class FileEventLog implements EventLog {
       }
       long from = anchorOffset >= 0 ? anchorOffset : view.offset(start);
       PageScan scan = new PageScan(reader, from, size, after, anchorOffset >= 0 ? afterHash : null,
-        count, wanted);
+        count, bytes, wanted);
       // unordered: positional reads of a snapshot run beside the write queue, never behind it
       return context.executeBlocking(scan::run, false)
         .recover(err -> Future.failedFuture(unavailable(err)));

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one page of a JSON Lines event log from a known offset: events after {@code after}, of the
- * wanted types, at most {@code count} of them and at most {@link EventLog#MAX_SCAN} examined.
+ * wanted types, at most {@code count} of them, at most {@link EventLog#MAX_SCAN} examined, and at
+ * most {@code maxBytes} of their lines (the first is taken whatever its size).
  * Blocking: run it on a worker.
  */
 final class PageScan {
@@ -27,6 +28,7 @@ final class PageScan {
   private final EventId after;
   private final String anchorHash;
   private final int count;
+  private final long maxBytes;
   private final Set<String> types;
 
   /**
@@ -35,13 +37,14 @@ final class PageScan {
    * line after it.
    */
   PageScan(FileChannel reader, long start, long end, EventId after, String anchorHash, int count,
-           Set<String> types) {
+           long maxBytes, Set<String> types) {
     this.reader = reader;
     this.start = start;
     this.end = end;
     this.after = after;
     this.anchorHash = anchorHash;
     this.count = count;
+    this.maxBytes = maxBytes;
     this.types = types;
   }
 
@@ -51,6 +54,7 @@ final class PageScan {
     EventId scannedTo = after;
     String scannedToHash = anchorHash;
     int examined = 0;
+    long bytes = 0;
     if (anchorHash != null) {
       String line = lines.next();
       Event anchor = line != null && lines.terminated() ? FileLogRecovery.parseOrNull(line) : null;
@@ -68,11 +72,18 @@ final class PageScan {
       if (!id.isAfter(scannedTo)) {
         continue;
       }
+      boolean wanted = types.isEmpty() || types.contains(event.eventType());
+      long lineBytes = lines.consumed() - lines.lineStart();
+      if (wanted && !events.isEmpty() && bytes + lineBytes > maxBytes) {
+        // this event starts the next page: it is not examined, so scannedTo stays before it
+        return new EventPage(events, scannedTo.toString(), true, scannedToHash);
+      }
       scannedTo = id;
       scannedToHash = event.hash();
       examined++;
-      if (types.isEmpty() || types.contains(event.eventType())) {
+      if (wanted) {
         events.add(event);
+        bytes += lineBytes;
       }
       if (events.size() >= count || examined >= EventLog.MAX_SCAN) {
         break;

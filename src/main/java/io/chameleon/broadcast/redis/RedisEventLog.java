@@ -399,6 +399,11 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
+    return read(afterId, afterHash, count, types, MAX_PAGE_BYTES);
+  }
+
+  @Override
+  public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types, int maxBytes) {
     EventId after;
     try {
       after = afterId == null ? EventId.ZERO : EventId.parse(afterId);
@@ -410,7 +415,8 @@ public final class RedisEventLog implements EventLog {
     }
     Set<String> wanted = types == null ? Set.of() : Set.copyOf(types);
     return onContext(() -> usable().compose(v ->
-      new StreamPageScan(this::xrange).run(after, afterHash, count, wanted)));
+      new StreamPageScan(this::xrange).run(after, afterHash, count, wanted,
+        Math.max(1, Math.min(maxBytes, MAX_PAGE_BYTES)))));
   }
 
   @Override

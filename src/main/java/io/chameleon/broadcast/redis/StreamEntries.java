@@ -34,6 +34,19 @@ final class StreamEntries {
     return bytes;
   }
 
+  /** Bytes of an entry as read back: its id and its fields' names and values. */
+  static long bytes(Response entry) {
+    long bytes = id(entry).length();
+    Response fields = entry.get(1);
+    for (String name : FIELDS) {
+      Response value = fields == null ? null : fields.get(name);
+      if (value != null) {
+        bytes += name.length() + value.toBuffer().length();
+      }
+    }
+    return bytes;
+  }
+
   /** The entries of an XRANGE / XREVRANGE reply, as {@code [id, [field, value, …]]} pairs. */
   static List<Response> entries(Response reply) {
     List<Response> entries = new ArrayList<>(reply == null ? 0 : reply.size());

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One page of a read on the stream, with the file log's semantics: events after {@code after} of
- * the wanted types, at most {@code count} of them and at most {@link EventLog#MAX_SCAN} examined;
+ * the wanted types, at most {@code count} of them, at most {@link EventLog#MAX_SCAN} examined and at
+ * most {@code maxBytes} of their fields (the first whatever its size);
  * {@code scannedTo} is the last examined id and {@code more} says whether the stream holds events
  * after it. XRANGE with an exclusive start, {@link #PAGE} entries at a time (one more than
  * examined, to know about {@code more} without another round trip); types filtered here.
@@ -27,6 +28,8 @@ final class StreamPageScan {
   private static final Logger LOG = LoggerFactory.getLogger(StreamPageScan.class);
 
   static final int PAGE = 1000;
+  /** What an entry is taken to weigh before any was fetched, to size the first fetch (a full page of 1000 at 1 MiB). */
+  static final long FIRST_GUESS_BYTES = 1024;
 
   /** XRANGE on the stream: the arguments after the key. */
   private final Function<List<String>, Future<Response>> xrange;
@@ -37,8 +40,33 @@ final class StreamPageScan {
 
   /** With {@code anchorHash} not null, {@code after} must be in the stream with that hash (else 409). */
   Future<EventPage> run(EventId after, String anchorHash, int count, Set<String> types) {
+    return run(after, anchorHash, count, types, EventLog.MAX_PAGE_BYTES);
+  }
+
+  /** As {@link #run(EventId, String, int, Set)}, with at most {@code maxBytes} of events (the first whatever its size). */
+  Future<EventPage> run(EventId after, String anchorHash, int count, Set<String> types, long maxBytes) {
     Future<Void> anchored = anchorHash == null ? Future.succeededFuture() : anchor(after, anchorHash);
-    return anchored.compose(v -> scan(after, anchorHash, new ArrayList<>(), 0, count, types));
+    return anchored.compose(v -> scan(after, anchorHash, new Found(maxBytes), 0, count, types));
+  }
+
+  /** The events taken so far and their bytes; and the entries fetched, to size the next fetch. */
+  private static final class Found {
+    final List<Event> events = new ArrayList<>();
+    final long maxBytes;
+    long bytes;
+    long fetched;
+    long fetchedBytes;
+
+    Found(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    /** Entries to fetch next so their bytes stay near what the page has room for (at least 1). */
+    int fetchFor(int want) {
+      long average = fetched == 0 ? FIRST_GUESS_BYTES : Math.max(1, fetchedBytes / fetched);
+      long room = Math.max(0, maxBytes - bytes);
+      return (int) Math.max(1, Math.min(want, room / average + 1));
+    }
   }
 
   private Future<Void> anchor(EventId after, String hash) {
@@ -55,13 +83,14 @@ final class StreamPageScan {
     });
   }
 
-  private Future<EventPage> scan(EventId from, String fromHash, List<Event> found, int examined,
+  private Future<EventPage> scan(EventId from, String fromHash, Found found, int examined,
                                  int count, Set<String> types) {
     int want = Math.min(PAGE, EventLog.MAX_SCAN - examined);
     if (types.isEmpty()) {
-      want = Math.min(want, count - found.size());
+      want = Math.min(want, count - found.events.size());
     }
-    int examine = want;
+    // fewer entries than wanted when they are big, so one reply stays near the byte bound
+    int examine = found.fetchFor(want);
     return xrange.apply(List.of("(" + from, "+", "COUNT", String.valueOf(examine + 1))).compose(reply -> {
       List<Response> entries = StreamEntries.entries(reply);
       EventId scannedTo = from;
@@ -69,25 +98,36 @@ final class StreamPageScan {
       int n = examined;
       for (int i = 0; i < Math.min(examine, entries.size()); i++) {
         Response entry = entries.get(i);
+        long entryBytes = StreamEntries.bytes(entry);
+        found.fetched++;
+        found.fetchedBytes += entryBytes;
+        Event event;
+        try {
+          event = StreamEntries.event(entry);
+        } catch (IllegalArgumentException e) {
+          LOG.warn("[error: {}] unreadable stream entry skipped", e.getMessage());
+          event = null;
+        }
+        boolean wanted = event != null && (types.isEmpty() || types.contains(event.eventType()));
+        if (wanted && !found.events.isEmpty() && found.bytes + entryBytes > found.maxBytes) {
+          // this entry starts the next page: not examined, so scannedTo stays before it
+          return Future.succeededFuture(new EventPage(found.events, scannedTo.toString(), true, scannedHash));
+        }
         scannedTo = EventId.parse(StreamEntries.id(entry));
         Response hash = entry.get(1) == null ? null : entry.get(1).get("hash");
         scannedHash = hash == null ? null : hash.toString();
         n++;
-        try {
-          Event event = StreamEntries.event(entry);
-          if (types.isEmpty() || types.contains(event.eventType())) {
-            found.add(event);
-          }
-        } catch (IllegalArgumentException e) {
-          LOG.warn("[error: {}] unreadable stream entry skipped", e.getMessage());
+        if (wanted) {
+          found.events.add(event);
+          found.bytes += entryBytes;
         }
-        if (found.size() >= count || n >= EventLog.MAX_SCAN) {
-          return Future.succeededFuture(new EventPage(found, scannedTo.toString(), i + 1 < entries.size(),
+        if (found.events.size() >= count || n >= EventLog.MAX_SCAN) {
+          return Future.succeededFuture(new EventPage(found.events, scannedTo.toString(), i + 1 < entries.size(),
             scannedHash));
         }
       }
       if (entries.size() <= examine) {
-        return Future.succeededFuture(new EventPage(found, scannedTo.toString(), false, scannedHash));
+        return Future.succeededFuture(new EventPage(found.events, scannedTo.toString(), false, scannedHash));
       }
       return scan(scannedTo, scannedHash, found, n, count, types);
     });
