@@ -1,6 +1,5 @@
 package io.chameleon.store;
 
-import static io.chameleon.store.Canonical.copy;
 import static io.chameleon.store.Canonical.map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -165,8 +164,8 @@ final class SnapshotLines {
         case 1 -> instanceId = text(json, token);
         case 2 -> parentUowId = text(json, token);
         case 3 -> status = UowStatus.parse(text(json, token));
-        case 4 -> attributes = copy(map(read(json, token)));
-        case 5 -> policy = copy(map(read(json, token)));
+        case 4 -> attributes = map(read(json, token));
+        case 5 -> policy = map(read(json, token));
         case 6 -> interactionCount = json.getIntValue();
         case 7 -> maxInteractions = json.getIntValue();
         case 8 -> childCount = json.getIntValue();
@@ -175,8 +174,8 @@ final class SnapshotLines {
         case 11 -> updatedAt = text(json, token);
         case 12 -> version = json.getLongValue();
         case 13 -> contentHash = text(json, token);
-        case 14 -> pause = copy(map(read(json, token)));
-        case 15 -> parkedDecision = copy(map(read(json, token)));
+        case 14 -> pause = map(read(json, token));
+        case 15 -> parkedDecision = map(read(json, token));
         case 16 -> clarification = text(json, token);
         case 17 -> waivedRule = text(json, token);
         case 18 -> approvalGranted = json.getBooleanValue();
@@ -223,7 +222,7 @@ final class SnapshotLines {
         case 4 -> priority = text(json, token).intern();
         case 5 -> title = text(json, token);
         case 6 -> description = text(json, token);
-        case 7 -> context = copy(map(read(json, token)));
+        case 7 -> context = map(read(json, token));
         case 8 -> createdAt = text(json, token);
         case 9 -> updatedAt = text(json, token);
         case 10 -> expiresAt = text(json, token);
@@ -317,7 +316,9 @@ final class SnapshotLines {
     }
     switch (token) {
       case START_OBJECT -> {
-        Map<String, Object> object = new LinkedHashMap<>();
+        // small from the start and grown as needed, as Canonical.copy would size it: a snapshot
+        // holds a few small maps per entity, read straight into what the state keeps
+        Map<String, Object> object = new LinkedHashMap<>(2);
         String field;
         while ((field = json.nextFieldName()) != null) {
           object.put(field, read(json, json.nextToken()));
@@ -325,11 +326,12 @@ final class SnapshotLines {
         return object;
       }
       case START_ARRAY -> {
-        List<Object> array = new ArrayList<>();
+        ArrayList<Object> array = new ArrayList<>();
         JsonToken next;
         while ((next = json.nextToken()) != JsonToken.END_ARRAY) {
           array.add(read(json, next));
         }
+        array.trimToSize();
         return array;
       }
       case VALUE_STRING -> {
