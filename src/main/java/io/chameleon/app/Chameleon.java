@@ -36,8 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One node of Chameleon: the verticles this node runs, deployed in dependency order (the
  * broadcaster first, since the others rebuild their state from the event log; the guardian
- * evaluator and the store together, as neither needs the other to load, though the store's gate
- * asks the guardians about each command; the gateway last, so the port opens only when
+ * evaluator before the store, whose gate uses it; the gateway last, so the port opens only when
  * everything behind it is ready).
  */
 public final class Chameleon {
@@ -136,11 +135,8 @@ public final class Chameleon {
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     chain = step(chain, vertx, config, verticles, "broadcaster", BroadcasterVerticle::new, ids);
-    // the guardian registry and the store load side by side (each a snapshot and the events after
-    // it): the store asks the guardians only about commands, and those come through the gateway
-    Future<Void> logOpen = chain;
-    chain = Future.join(step(logOpen, vertx, config, verticles, "guardian", GuardianVerticle::new, ids),
-      step(logOpen, vertx, config, verticles, "store", StoreVerticle::new, ids)).mapEmpty();
+    chain = step(chain, vertx, config, verticles, "guardian", GuardianVerticle::new, ids);
+    chain = step(chain, vertx, config, verticles, "store", StoreVerticle::new, ids);
     if (config.getJsonObject("cluster").getBoolean("enabled") && verticles.getJsonObject("store").getBoolean("enabled")) {
       // a store node competes for the writer lease once its store is loaded and following
       chain = chain.compose(v -> vertx.deployVerticle(new WriterLeaseVerticle(), new DeploymentOptions().setConfig(config)))
