@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,10 @@ public final class InterventionMetrics {
     .comparingLong(PilotCount::count).reversed().thenComparing(PilotCount::pilotId);
 
   private long total;
-  private final EnumMap<RequestStatus, Long> byStatus = new EnumMap<>(RequestStatus.class);
-  private final Map<String, Long> byType = new TreeMap<>();
-  private final Map<String, Long> byPriority = new TreeMap<>();
+  // plain counters, no boxing: a restore counts a million requests
+  private final long[] byStatus = new long[RequestStatus.values().length];
+  private final Map<String, long[]> byType = new HashMap<>();
+  private final Map<String, long[]> byPriority = new HashMap<>();
   private long resolutionMillis;
   private long resolved;
   private final Map<String, Long> decisionsByPilot = new HashMap<>();
@@ -43,12 +43,12 @@ public final class InterventionMetrics {
   void onChange(InterventionRequest before, InterventionRequest after) {
     if (before == null) {
       total++;
-      byType.merge(after.interventionType(), 1L, Long::sum);
-      byPriority.merge(after.priority(), 1L, Long::sum);
+      byType.computeIfAbsent(after.interventionType(), k -> new long[1])[0]++;
+      byPriority.computeIfAbsent(after.priority(), k -> new long[1])[0]++;
     } else {
-      byStatus.merge(before.status(), -1L, Long::sum);
+      byStatus[before.status().ordinal()]--;
     }
-    byStatus.merge(after.status(), 1L, Long::sum);
+    byStatus[after.status().ordinal()]++;
     boolean decided = after.status() == RequestStatus.APPROVED
       || after.status() == RequestStatus.REJECTED;
     if (decided && (before == null || before.status().open())) {
@@ -86,11 +86,17 @@ public final class InterventionMetrics {
       "expired_interventions", count(RequestStatus.EXPIRED),
       "completed_interventions", count(RequestStatus.COMPLETED),
       "avg_resolution_time_seconds", avg,
-      "by_type", new TreeMap<>(byType), "by_priority", new TreeMap<>(byPriority),
+      "by_type", sorted(byType), "by_priority", sorted(byPriority),
       "top_pilots", top);
   }
 
   private long count(RequestStatus status) {
-    return byStatus.getOrDefault(status, 0L);
+    return byStatus[status.ordinal()];
+  }
+
+  private static Map<String, Object> sorted(Map<String, long[]> counts) {
+    Map<String, Object> view = new TreeMap<>();
+    counts.forEach((key, count) -> view.put(key, count[0]));
+    return view;
   }
 }

@@ -28,7 +28,14 @@ final class OpenRequests {
     }
   }
 
-  private final Map<String, Object> byUow = new HashMap<>();
+  private Map<String, Object> byUow = new HashMap<>();
+
+  /** Makes room for {@code uows} UOWs at once (a restore), while still empty. */
+  void expect(int uows) {
+    if (byUow.isEmpty()) {
+      byUow = new HashMap<>((int) (uows / 0.75f) + 1);
+    }
+  }
 
   /** Adds an open request; {@code requests} finds the one a UOW already has. */
   @SuppressWarnings("unchecked")

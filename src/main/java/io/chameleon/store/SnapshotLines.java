@@ -1,11 +1,12 @@
 package io.chameleon.store;
 
-import static io.chameleon.store.Canonical.copy;
 import static io.chameleon.store.Canonical.map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.chameleon.bus.Role;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -153,31 +154,32 @@ final class SnapshotLines {
     String waivedRule = null;
     boolean approvalGranted = false;
     String registerFingerprint = null;
-    String field;
-    while ((field = json.nextFieldName()) != null) {
+    int next = 0;
+    int field;
+    while ((field = nextField(json, UOW_FIELDS, next)) >= 0) {
+      next = field + 1;
       JsonToken token = json.nextToken();
       switch (field) {
-        case "uow_id" -> uowId = text(json, token);
-        case "instance_id" -> instanceId = text(json, token);
-        case "parent_uow_id" -> parentUowId = text(json, token);
-        case "status" -> status = UowStatus.parse(text(json, token));
-        case "attributes" -> attributes = copy(map(read(json, token)));
-        case "interaction_policy" -> policy = copy(map(read(json, token)));
-        case "interaction_count" -> interactionCount = json.getIntValue();
-        case "max_interactions" -> maxInteractions = json.getIntValue();
-        case "child_count" -> childCount = json.getIntValue();
-        case "finished_child_count" -> finishedChildCount = json.getIntValue();
-        case "created_at" -> createdAt = text(json, token);
-        case "updated_at" -> updatedAt = text(json, token);
-        case "version" -> version = json.getLongValue();
-        case "content_hash" -> contentHash = text(json, token);
-        case "pause" -> pause = copy(map(read(json, token)));
-        case "parked_decision" -> parkedDecision = copy(map(read(json, token)));
-        case "clarification" -> clarification = text(json, token);
-        case "waived_rule" -> waivedRule = text(json, token);
-        case "approval_granted" -> approvalGranted = json.getBooleanValue();
-        case "register_fingerprint" -> registerFingerprint = text(json, token);
-        default -> throw new IllegalArgumentException("unknown uow field " + field);
+        case 0 -> uowId = text(json, token);
+        case 1 -> instanceId = text(json, token);
+        case 2 -> parentUowId = text(json, token);
+        case 3 -> status = UowStatus.parse(text(json, token));
+        case 4 -> attributes = map(read(json, token));
+        case 5 -> policy = map(read(json, token));
+        case 6 -> interactionCount = json.getIntValue();
+        case 7 -> maxInteractions = json.getIntValue();
+        case 8 -> childCount = json.getIntValue();
+        case 9 -> finishedChildCount = json.getIntValue();
+        case 10 -> createdAt = text(json, token);
+        case 11 -> updatedAt = text(json, token);
+        case 12 -> version = json.getLongValue();
+        case 13 -> contentHash = text(json, token);
+        case 14 -> pause = map(read(json, token));
+        case 15 -> parkedDecision = map(read(json, token));
+        case 16 -> clarification = text(json, token);
+        case 17 -> waivedRule = text(json, token);
+        case 18 -> approvalGranted = json.getBooleanValue();
+        default -> registerFingerprint = text(json, token);
       }
     }
     return new Uow(uowId, instanceId, parentUowId, status, attributes, policy, interactionCount,
@@ -206,35 +208,91 @@ final class SnapshotLines {
     String actionBy = null;
     long version = 0;
     String createFingerprint = null;
-    String field;
-    while ((field = json.nextFieldName()) != null) {
+    int next = 0;
+    int field;
+    while ((field = nextField(json, REQUEST_FIELDS, next)) >= 0) {
+      next = field + 1;
       JsonToken token = json.nextToken();
       switch (field) {
-        case "request_id" -> requestId = text(json, token);
-        case "uow_id" -> uowId = text(json, token);
+        case 0 -> requestId = text(json, token);
+        case 1 -> uowId = text(json, token);
         // type and priority come from a closed vocabulary: one shared copy each, as fromState does
-        case "intervention_type" -> type = text(json, token).intern();
-        case "status" -> status = RequestStatus.valueOf(text(json, token));
-        case "priority" -> priority = text(json, token).intern();
-        case "title" -> title = text(json, token);
-        case "description" -> description = text(json, token);
-        case "context" -> context = copy(map(read(json, token)));
-        case "created_at" -> createdAt = text(json, token);
-        case "updated_at" -> updatedAt = text(json, token);
-        case "expires_at" -> expiresAt = text(json, token);
-        case "required_role" -> requiredRole = Role.valueOf(text(json, token));
-        case "assigned_to" -> assignedTo = text(json, token);
-        case "action_reason" -> actionReason = text(json, token);
-        case "action_timestamp" -> actionTimestamp = text(json, token);
-        case "action_by" -> actionBy = text(json, token);
-        case "version" -> version = json.getLongValue();
-        case "create_fingerprint" -> createFingerprint = text(json, token);
-        default -> throw new IllegalArgumentException("unknown request field " + field);
+        case 2 -> type = text(json, token).intern();
+        case 3 -> status = RequestStatus.valueOf(text(json, token));
+        case 4 -> priority = text(json, token).intern();
+        case 5 -> title = text(json, token);
+        case 6 -> description = text(json, token);
+        case 7 -> context = map(read(json, token));
+        case 8 -> createdAt = text(json, token);
+        case 9 -> updatedAt = text(json, token);
+        case 10 -> expiresAt = text(json, token);
+        case 11 -> requiredRole = Role.valueOf(text(json, token));
+        case 12 -> assignedTo = text(json, token);
+        case 13 -> actionReason = text(json, token);
+        case 14 -> actionTimestamp = text(json, token);
+        case 15 -> actionBy = text(json, token);
+        case 16 -> version = json.getLongValue();
+        default -> createFingerprint = text(json, token);
       }
+    }
+    // a request never updated keeps one copy of the time (a million of them, 64 bytes each)
+    if (updatedAt != null && updatedAt.equals(createdAt)) {
+      updatedAt = createdAt;
     }
     return new InterventionRequest(requestId, uowId, type, status, priority, title, description,
       context, createdAt, updatedAt, expiresAt, requiredRole, assignedTo, actionReason,
       actionTimestamp, actionBy, version, createFingerprint);
+  }
+
+  /** A reader's field names, in the order the writer writes them. */
+  private record Fields(String what, String[] names, SerializableString[] quoted) {
+    static Fields of(String what, String... names) {
+      SerializableString[] quoted = new SerializableString[names.length];
+      for (int i = 0; i < names.length; i++) {
+        quoted[i] = new SerializedString(names[i]);
+      }
+      return new Fields(what, names, quoted);
+    }
+  }
+
+  private static final Fields UOW_FIELDS = Fields.of("uow", "uow_id", "instance_id",
+    "parent_uow_id", "status", "attributes", "interaction_policy", "interaction_count",
+    "max_interactions", "child_count", "finished_child_count", "created_at", "updated_at",
+    "version", "content_hash", "pause", "parked_decision", "clarification", "waived_rule",
+    "approval_granted", "register_fingerprint");
+
+  private static final Fields REQUEST_FIELDS = Fields.of("request", "request_id", "uow_id",
+    "intervention_type", "status", "priority", "title", "description", "context", "created_at",
+    "updated_at", "expires_at", "required_role", "assigned_to", "action_reason",
+    "action_timestamp", "action_by", "version", "create_fingerprint");
+
+  /**
+   * Moves to the next field of an entity and says which of {@code fields} it is, -1 at the end of
+   * the object. The field the writer writes after the last one read ({@code expected}) is matched
+   * on its raw bytes, without a symbol-table lookup; any other order still reads.
+   */
+  private static int nextField(JsonParser json, Fields fields, int expected) throws IOException {
+    if (expected < fields.names().length) {
+      if (json.nextFieldName(fields.quoted()[expected])) {
+        return expected;
+      }
+    } else {
+      json.nextToken();
+    }
+    JsonToken token = json.currentToken();
+    if (token == JsonToken.END_OBJECT) {
+      return -1;
+    }
+    if (token != JsonToken.FIELD_NAME) {
+      throw new IllegalArgumentException(fields.what() + ": " + token + " where a field belongs");
+    }
+    String name = json.currentName();
+    for (int i = 0; i < fields.names().length; i++) {
+      if (fields.names()[i].equals(name)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("unknown " + fields.what() + " field " + name);
   }
 
   private static String text(JsonParser json, JsonToken token) throws IOException {
@@ -258,7 +316,9 @@ final class SnapshotLines {
     }
     switch (token) {
       case START_OBJECT -> {
-        Map<String, Object> object = new LinkedHashMap<>();
+        // small from the start and grown as needed, as Canonical.copy would size it: a snapshot
+        // holds a few small maps per entity, read straight into what the state keeps
+        Map<String, Object> object = new LinkedHashMap<>(2);
         String field;
         while ((field = json.nextFieldName()) != null) {
           object.put(field, read(json, json.nextToken()));
@@ -266,11 +326,12 @@ final class SnapshotLines {
         return object;
       }
       case START_ARRAY -> {
-        List<Object> array = new ArrayList<>();
+        ArrayList<Object> array = new ArrayList<>();
         JsonToken next;
         while ((next = json.nextToken()) != JsonToken.END_ARRAY) {
           array.add(read(json, next));
         }
+        array.trimToSize();
         return array;
       }
       case VALUE_STRING -> {

@@ -221,6 +221,8 @@ public final class StoreSnapshot {
     private int carried;
     private final ArrayDeque<CompletableFuture<Batch>> parsing = new ArrayDeque<>();
     private long entries;
+    /** The batch last given to the pool. */
+    private CompletableFuture<Batch> ahead;
     private long[] expected;
     private final long[] seen = new long[4];
 
@@ -266,6 +268,7 @@ public final class StoreSnapshot {
           + " uows, requests, halted instances and idempotency records; its first line says "
           + Arrays.toString(expected));
       }
+      state.restored();
       return state;
     }
 
@@ -316,9 +319,16 @@ public final class StoreSnapshot {
       if (length > 0) {
         int from = offset;
         int size = length;
-        // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
-        parsing.add(CompletableFuture.supplyAsync(() -> Batch.parse(bytes, from, size, false),
-          ForkJoinPool.commonPool()));
+        if (ahead == null || ahead.isDone()) {
+          // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
+          ahead = CompletableFuture.supplyAsync(() -> Batch.parse(bytes, from, size, false),
+            ForkJoinPool.commonPool());
+          parsing.add(ahead);
+        } else {
+          // the pool is still at the last batch it took (on 2 cores it has one thread): this
+          // thread parses this one rather than wait for it
+          parsing.add(CompletableFuture.completedFuture(Batch.parse(bytes, from, size, false)));
+        }
       }
       while (parsing.size() > AHEAD || !parsing.isEmpty() && parsing.peek().isDone()) {
         apply(parsing.poll().join());
@@ -339,7 +349,10 @@ public final class StoreSnapshot {
       } catch (ClassCastException | NullPointerException e) {
         throw new IllegalArgumentException("snapshot entry 1: counts missing");
       }
-      state = new StoreState((int) expected[0], (int) expected[1]);
+      if (expected[0] > Integer.MAX_VALUE / 2 || expected[1] > Integer.MAX_VALUE / 2) {
+        throw new IllegalArgumentException("snapshot entry 1: counts out of range");
+      }
+      state = StoreState.restoring((int) expected[0], (int) expected[1]);
       state.restoreLastEventId((String) counts.get("last_event_id"));
     }
 
@@ -388,7 +401,15 @@ public final class StoreSnapshot {
           if (token != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("not a JSON object");
           }
-          batch.entities.add(plain ? SnapshotLines.read(json, token) : entity(json));
+          Object entity = plain ? SnapshotLines.read(json, token) : entity(json);
+          if (entity instanceof InterventionRequest request) {
+            // Strings keep their hash: computed here, in parallel, not where the tables are filled
+            request.requestId().hashCode();
+            request.uowId().hashCode();
+          } else if (entity instanceof UowLine line) {
+            line.uow().uowId().hashCode();
+          }
+          batch.entities.add(entity);
         }
       } catch (IOException | IllegalArgumentException e) {
         batch.failure = e.getMessage();

@@ -148,6 +148,54 @@ class StoreSnapshotTest {
     assertThrows(IllegalArgumentException.class, () -> restore(unknown.getBytes(UTF_8)));
   }
 
+  /** Verifies that a body naming one request twice is refused, not restored as the later line. */
+  @Test
+  void requestTwiceRefused() {
+    someState();
+    String body = new String(body(h.state), UTF_8);
+    int at = body.indexOf("{\"request\":");
+    String line = body.substring(at, body.indexOf('\n', at) + 1);
+    String twice = body.replace(line, line + line).replaceFirst("\"requests\":1", "\"requests\":2");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+      () -> restore(twice.getBytes(UTF_8)));
+    assertTrue(refused.getMessage().contains("r-1"), refused.getMessage());
+  }
+
+  /**
+   * Verifies that the sorted indexes a restore builds at once (pending order and each assignee's,
+   * expiry order, open requests per UOW, UOWs by instance and status) equal those built event by
+   * event: UOWs in two statuses, many requests per millisecond, every priority, several
+   * assignees, decided ones, several open requests per UOW.
+   */
+  @Test
+  void bulkIndexesEqualTheReplayedOnes() {
+    List<String> uows = new ArrayList<>();
+    for (int u = 0; u < 40; u++) {
+      uows.add(u % 2 == 0 ? h.active(Map.of("n", u)) : h.register(Map.of("n", u)));
+      h.now = h.now.plusMillis(u % 3);
+    }
+    String[] priorities = {"critical", "high", "normal", "low"};
+    for (int i = 0; i < 2000; i++) {
+      if (i % 7 == 0) {
+        h.now = h.now.plusMillis(1 + i % 3);
+      }
+      String id = "q-" + (i * 7919 % 2000);
+      // on UOWs this store does not know (as an external caller's): several open on each
+      h.ok(new Command.CreateRequest(OPERATOR, id, "ext-" + i % 300, "cancel", "t", "d",
+        priorities[i % 4], Map.of(), Role.OPERATOR, 60 + i % 5, "fp-" + i));
+      Command.Actor pilot = i % 2 == 0 ? OPERATOR : Harness.OPERATOR_2;
+      if (i % 3 == 0) {
+        h.ok(new Command.Claim(pilot, id));
+      }
+      if (i % 9 == 0) {
+        h.ok(new Command.DecideRequest(pilot, id, i % 4 == 0, "r"));
+      }
+    }
+    StoreState restored = restore(body(h.state));
+    assertEquals(h.state.dump(), restored.dump());
+    assertEquals(h.state.pending(null, 50, 100).items(), restored.pending(null, 50, 100).items());
+  }
+
   /** Verifies that numbers come back as the log's JSON codec reads them: exact and typed. */
   @Test
   void numbersKeepTheirValues() {
