@@ -1,7 +1,6 @@
 package io.chameleon.guardian;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,11 +37,8 @@ final class DirectionalFilter implements Guardian {
     if (targets == null) {
       targets = defaultRoute;
     }
-    Map<String, Object> explanation = new LinkedHashMap<>();
-    explanation.put("attribute", attribute);
-    explanation.put("value", value);
-    explanation.put("matched", matched);
-    explanation.put("allowed_directions", targets == null ? List.of() : targets);
+    Explanation explanation = Explanation.of("attribute", attribute, "value", value,
+      "matched", matched, "allowed_directions", targets == null ? List.of() : targets);
     String subject = attribute + " " + FlatView.describe(value);
     if (targets == null) {
       return Decision.deny("no route for " + subject + " and no default route", TYPE, name,
