@@ -69,6 +69,7 @@ public final class Settings {
     key("dashboard.auth_timeout_ms", Type.INT, 5000, range(100, 60_000), "100..60000", "time a new socket has to send its auth message"),
     key("guardian.max_visits", Type.INT, 1000, range(10, 1_000_000), "10..1000000", "most guardians one evaluation may visit, counting those reached through named references; a registration or an evaluation that could exceed it is refused (400 naming the path)"),
     key("guardian.max_trace_bytes", Type.INT, 65_536, range(4096, 16_777_216), "4096..16777216", "largest decision trace (JSON) an evaluation answers or an advance records; past it each decision keeps its answer, rule id and a shortened reason, without its explanation"),
+    key("guardian.compiled_cache_size", Type.INT, 256, range(0, 100_000), "0..100000", "inline guardian configurations kept compiled per evaluator instance (least recently used dropped first; 0: compile at every evaluation)"),
     key("store.sweep_ms", Type.INT, 1000, range(100, 5000), "100..5000", "how often requests past expires_at are expired (SPEC: within 5 s)"),
     key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
     key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),
