@@ -12,6 +12,14 @@ import java.util.Map;
 final class Composite implements Guardian {
 
   static final String TYPE = GuardianType.COMPOSITE.name();
+  /** "all n guardians allowed" for small n, the usual answer, made once. */
+  private static final String[] ALL_ALLOWED = new String[17];
+
+  static {
+    for (int n = 1; n < ALL_ALLOWED.length; n++) {
+      ALL_ALLOWED[n] = "all " + n + " guardians allowed";
+    }
+  }
 
   private final String name;
   private final Guardian[] children;
@@ -61,7 +69,8 @@ final class Composite implements Guardian {
     }
     boolean allowed = operator == Operator.AND || n == 0;
     String reason = n == 0 ? "no guardians to evaluate"
-      : allowed ? "all " + n + " guardians allowed" : "none of " + n + " guardians allowed";
+      : allowed ? n < ALL_ALLOWED.length ? ALL_ALLOWED[n] : "all " + n + " guardians allowed"
+      : "none of " + n + " guardians allowed";
     return new Combination(allowed, new DecisionList(decisions, n), null, reason);
   }
 }
