@@ -352,6 +352,11 @@ public final class GuardianVerticle extends VerticleBase {
     }).onComplete(reply -> answer(message, reply.result(), reply.cause()));
   }
 
+  /** How many inline configurations this instance has compiled (tests: compile once). */
+  long inlineCompilations() {
+    return compiled.compilations();
+  }
+
   private void status(Message<JsonObject> message) {
     JsonObject status = new JsonObject().put("status", loaded ? "UP" : "DOWN")
       .put("guardians", registry.size()).put("tip", tip.id()).put("snapshot", restoredFrom);
