@@ -75,6 +75,7 @@ public final class Settings {
     key("dashboard.max_reply_bytes", Type.INT, 262_144, range(16_384, 67_108_864), "16384..67108864", "longest get_pending reply: past it the requests are cut to a page and the reply says truncated and next_offset"),
     key("dashboard.max_concurrent_replays", Type.INT, 2, range(1, 256), "1..256", "socket replays reading or writing a page at once on this node (a replay waiting for its client holds no turn); the others wait their turn"),
     key("dashboard.replay_page_bytes", Type.INT, 262_144, range(16_384, 1_048_576), "16384..1048576", "most bytes of events one replay page holds"),
+    key("guardian.compiled_cache_size", Type.INT, 256, range(0, 100_000), "0..100000", "inline guardian configurations kept compiled per evaluator instance (least recently used dropped first; 0: compile at every evaluation)"),
     key("store.sweep_ms", Type.INT, 1000, range(100, 5000), "100..5000", "how often requests past expires_at are expired (SPEC: within 5 s)"),
     key("verticles.gateway.enabled", Type.BOOL, true, s -> true, "true or false", "run the HTTP gateway on this node"),
     key("verticles.gateway.instances", Type.INT, 2, range(1, 64), "1..64", "gateway instances (event loops serving HTTP)"),

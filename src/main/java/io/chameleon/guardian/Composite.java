@@ -1,8 +1,6 @@
 package io.chameleon.guardian;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +12,14 @@ import java.util.Map;
 final class Composite implements Guardian {
 
   static final String TYPE = GuardianType.COMPOSITE.name();
+  /** "all n guardians allowed" for small n, the usual answer, made once. */
+  private static final String[] ALL_ALLOWED = new String[17];
+
+  static {
+    for (int n = 1; n < ALL_ALLOWED.length; n++) {
+      ALL_ALLOWED[n] = "all " + n + " guardians allowed";
+    }
+  }
 
   private final String name;
   private final Guardian[] children;
@@ -28,14 +34,9 @@ final class Composite implements Guardian {
   @Override
   public Decision evaluate(Map<String, Object> uow, Instant now) {
     Combination combination = combine(children, operator, uow, now);
-    Map<String, Object> explanation = new LinkedHashMap<>();
-    explanation.put("operator", operator.name());
-    explanation.put("stopped_at", combination.stoppedAt());
-    List<Object> evaluated = new ArrayList<>(combination.decisions().size());
-    for (Decision decision : combination.decisions()) {
-      evaluated.add(decision.toMap());
-    }
-    explanation.put("children", List.copyOf(evaluated));
+    // the children stay Decisions; their maps are made only if the explanation is read
+    Explanation explanation = Explanation.of("operator", operator.name(),
+      "stopped_at", combination.stoppedAt(), "children", combination.decisions().asMaps());
     return new Decision(combination.allowed(), combination.reason(), TYPE, name, explanation);
   }
 
@@ -47,28 +48,29 @@ final class Composite implements Guardian {
    * @param stoppedAt the index that decided early, or null when all were evaluated
    * @param reason a sentence saying which one decided
    */
-  record Combination(boolean allowed, List<Decision> decisions, Integer stoppedAt, String reason) {
+  record Combination(boolean allowed, DecisionList decisions, Integer stoppedAt, String reason) {
   }
 
   /** Evaluates {@code guardians} in order, stopping as soon as {@code operator} is decided. */
   static Combination combine(Guardian[] guardians, Operator operator, Map<String, Object> uow,
                              Instant now) {
     int n = guardians.length;
-    List<Decision> decisions = new ArrayList<>(n);
+    Decision[] decisions = new Decision[n];
     for (int i = 0; i < n; i++) {
       Decision decision = guardians[i].evaluate(uow, now);
-      decisions.add(decision);
+      decisions[i] = decision;
       if (operator.decidedBy(decision.allowed())) {
         String who = "guardian " + (i + 1) + " of " + n
           + (decision.name() == null ? "" : " (" + decision.name() + ")");
         String verb = decision.allowed() ? " allowed: " : " denied: ";
-        return new Combination(decision.allowed(), List.copyOf(decisions), i,
+        return new Combination(decision.allowed(), new DecisionList(decisions, i + 1), i,
           who + verb + decision.reason());
       }
     }
     boolean allowed = operator == Operator.AND || n == 0;
     String reason = n == 0 ? "no guardians to evaluate"
-      : allowed ? "all " + n + " guardians allowed" : "none of " + n + " guardians allowed";
-    return new Combination(allowed, List.copyOf(decisions), null, reason);
+      : allowed ? n < ALL_ALLOWED.length ? ALL_ALLOWED[n] : "all " + n + " guardians allowed"
+      : "none of " + n + " guardians allowed";
+    return new Combination(allowed, new DecisionList(decisions, n), null, reason);
   }
 }

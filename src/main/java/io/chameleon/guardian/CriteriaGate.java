@@ -1,7 +1,6 @@
 package io.chameleon.guardian;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,9 +53,7 @@ final class CriteriaGate implements Guardian {
         firstFailed = firstFailed < 0 ? i : firstFailed;
       }
     }
-    Map<String, Object> explanation = new LinkedHashMap<>(4);
-    explanation.put("operator", operator.name());
-    explanation.put("rules", List.of(outcomes));
+    Explanation explanation = Explanation.of("operator", operator.name(), "rules", List.of(outcomes));
     if (operator == Operator.AND || n == 0) {
       return firstFailed < 0
         ? Decision.allow(allPassed, TYPE, name, explanation)

@@ -21,8 +21,9 @@ public record Decision(boolean allowed, String reason, String guardianType, Stri
   public Decision {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(guardianType, "guardianType");
-    metadata = metadata == null || metadata.isEmpty()
-      ? Map.of()
+    // an Explanation is already immutable and ours: kept, not copied (a COMPOSITE makes one per child)
+    metadata = metadata == null || metadata.isEmpty() ? Map.of()
+      : metadata instanceof Explanation ? metadata
       : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 

@@ -1,7 +1,7 @@
 package io.chameleon.guardian;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +20,8 @@ final class DirectionalFilter implements Guardian {
   private final String[] segments;
   private final Map<String, List<String>> routes;
   private final List<String> defaultRoute;
+  /** Per route key: the allow reason for a string value, then for any other value. */
+  private final Map<String, String[]> routeReasons;
 
   DirectionalFilter(String name, String attribute, Map<String, List<String>> routes,
                     List<String> defaultRoute) {
@@ -28,27 +30,38 @@ final class DirectionalFilter implements Guardian {
     this.segments = FlatView.segmentsOf(attribute);
     this.routes = Map.copyOf(routes);
     this.defaultRoute = defaultRoute == null ? null : List.copyOf(defaultRoute);
+    // a matched route's reason depends only on the route and whether the value was a string
+    Map<String, String[]> reasons = new HashMap<>();
+    this.routes.forEach((key, targets) -> reasons.put(key, new String[] {
+      routeReason("'" + key + "'", targets), routeReason(key, targets)}));
+    this.routeReasons = Map.copyOf(reasons);
+  }
+
+  private String routeReason(String described, List<String> targets) {
+    return "route for " + attribute + " " + described + " leads to " + targets;
   }
 
   @Override
   public Decision evaluate(Map<String, Object> uow, Instant now) {
     Object value = FlatView.read(uow, attribute, segments);
-    List<String> targets = value == null ? null : routes.get(FlatView.keyOf(value));
+    String key = value == null ? null : FlatView.keyOf(value);
+    List<String> targets = key == null ? null : routes.get(key);
     String matched = targets != null ? "route" : defaultRoute != null ? "default" : null;
     if (targets == null) {
       targets = defaultRoute;
     }
-    Map<String, Object> explanation = new LinkedHashMap<>();
-    explanation.put("attribute", attribute);
-    explanation.put("value", value);
-    explanation.put("matched", matched);
-    explanation.put("allowed_directions", targets == null ? List.of() : targets);
+    Explanation explanation = Explanation.of("attribute", attribute, "value", value,
+      "matched", matched, "allowed_directions", targets == null ? List.of() : targets);
+    if ("route".equals(matched)) {
+      String[] reasons = routeReasons.get(key);
+      return Decision.allow(reasons[value instanceof String ? 0 : 1], TYPE, name, explanation);
+    }
     String subject = attribute + " " + FlatView.describe(value);
     if (targets == null) {
       return Decision.deny("no route for " + subject + " and no default route", TYPE, name,
         explanation);
     }
-    String via = "route".equals(matched) ? "route for " : "default route for ";
-    return Decision.allow(via + subject + " leads to " + targets, TYPE, name, explanation);
+    return Decision.allow("default route for " + subject + " leads to " + targets, TYPE, name,
+      explanation);
   }
 }

@@ -50,13 +50,23 @@ public final class GuardianEvaluation {
   public static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
                                            String rulePrefix, GuardianResolver registry,
                                            boolean lenient, int maxVisits) {
+    return compile(specs, operator, path, rulePrefix, registry, lenient, maxVisits, null);
+  }
+
+  /**
+   * As {@link #compile(List, Operator, String, String, GuardianResolver, boolean, int)}, taking
+   * inline configurations compiled before from {@code cache} (null: compile each one).
+   */
+  static GuardianEvaluation compile(List<Object> specs, Operator operator, String path,
+                                    String rulePrefix, GuardianResolver registry,
+                                    boolean lenient, int maxVisits, CompiledCache cache) {
     Guardian[] guardians = new Guardian[specs.size()];
     Fanout fanout = new Fanout(registry::find);
     long visits = 0;
     for (int i = 0; i < guardians.length; i++) {
       String itemPath = path + "[" + i + "]";
       try {
-        Guardian item = item(specs.get(i), itemPath, rulePrefix + "[" + i + "]", registry);
+        Guardian item = item(specs.get(i), itemPath, rulePrefix + "[" + i + "]", registry, cache);
         visits = Fanout.add(visits, item instanceof CompiledGuardian compiled ? fanout.visits(compiled) : 1);
         if (visits > maxVisits) {
           throw new InvalidGuardianConfig(itemPath, "the guardians up to here fan out to " + visits
@@ -76,7 +86,8 @@ public final class GuardianEvaluation {
     return new GuardianEvaluation(guardians, operator == null ? Operator.AND : operator);
   }
 
-  private static Guardian item(Object spec, String itemPath, String ruleId, GuardianResolver registry) {
+  private static Guardian item(Object spec, String itemPath, String ruleId, GuardianResolver registry,
+                               CompiledCache cache) {
     if (spec instanceof String name) {
       CompiledGuardian registered = registry.find(name);
       if (registered == null) {
@@ -85,7 +96,8 @@ public final class GuardianEvaluation {
       return registered;
     }
     if (spec instanceof Map) {
-      return GuardianCompiler.compile(spec, itemPath, registry, ruleId);
+      return cache == null ? GuardianCompiler.compile(spec, itemPath, registry, ruleId)
+        : cache.compile(spec, itemPath, registry, ruleId);
     }
     throw new InvalidGuardianConfig(itemPath, "must be a guardian name or a configuration object");
   }

@@ -55,6 +55,8 @@ public final class GuardianVerticle extends VerticleBase {
   private GuardianRegistry registry = new GuardianRegistry();
   /** {@code guardian.max_visits} and {@code guardian.max_trace_bytes}: what one evaluation may cost. */
   private int maxVisits = Fanout.DEFAULT_MAX_VISITS;
+  /** Inline configurations compiled once ({@code guardian.compiled_cache_size}). */
+  private CompiledCache compiled = new CompiledCache(CompiledCache.DEFAULT_SIZE);
   private int maxTraceBytes = Verdict.DEFAULT_MAX_TRACE_BYTES;
   private Snapshotter<GuardianRegistry> snapshotter;
   private boolean snapshotWriter;
@@ -103,6 +105,7 @@ public final class GuardianVerticle extends VerticleBase {
     JsonObject limits = config().getJsonObject("guardian", new JsonObject());
     maxVisits = limits.getInteger("max_visits", maxVisits);
     maxTraceBytes = limits.getInteger("max_trace_bytes", maxTraceBytes);
+    compiled = new CompiledCache(limits.getInteger("compiled_cache_size", CompiledCache.DEFAULT_SIZE));
     registry.limitVisits(maxVisits);
     snapshotWriter = vertx.sharedData().<String, String>getLocalMap(INSTANCES_MAP)
       .putIfAbsent("snapshot_writer", instanceId) == null;
@@ -281,7 +284,8 @@ public final class GuardianVerticle extends VerticleBase {
       }
       boolean lenient = Boolean.TRUE.equals(body.getValue("lenient"));
       GuardianEvaluation evaluation = GuardianEvaluation.compile(BusJson.toPlainList(guardians),
-        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry, lenient, maxVisits);
+        operator, "guardians", prefix == null ? "guardians" : (String) prefix, registry, lenient, maxVisits,
+        compiled);
       Verdict verdict = evaluation.evaluate(BusJson.toPlainObject(uow), clock.instant());
       message.reply(BusJson.toJsonObject(verdict.toMap(maxTraceBytes)));
     } catch (RuntimeException e) {
@@ -346,6 +350,11 @@ public final class GuardianVerticle extends VerticleBase {
         return new JsonObject().put("removed", name);
       });
     }).onComplete(reply -> answer(message, reply.result(), reply.cause()));
+  }
+
+  /** How many inline configurations this instance has compiled (tests: compile once). */
+  long inlineCompilations() {
+    return compiled.compilations();
   }
 
   private void status(Message<JsonObject> message) {

@@ -18,7 +18,7 @@ final class PassThru implements Guardian {
   public Decision evaluate(Map<String, Object> uow, Instant now) {
     Object id = uow.get(FlatView.UOW_ID);
     if (id instanceof String text && !text.isEmpty()) {
-      return Decision.allow("uow_id present", TYPE, name, Map.of("uow_id", text));
+      return Decision.allow("uow_id present", TYPE, name, Explanation.of("uow_id", text));
     }
     return Decision.deny(id == null ? "uow_id missing" : "uow_id is empty or not a string",
       TYPE, name, Map.of());

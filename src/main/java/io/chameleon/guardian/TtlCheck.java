@@ -1,7 +1,6 @@
 package io.chameleon.guardian;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,20 +29,16 @@ final class TtlCheck implements Guardian {
   @Override
   public Decision evaluate(Map<String, Object> uow, Instant now) {
     Object raw = uow.get(FlatView.CREATED_AT);
-    Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("created_at", raw);
-    figures.put("age_seconds", null);
-    figures.put("max_age_seconds", maxAgeSeconds);
     if (raw == null) {
-      return Decision.deny("created_at missing", TYPE, name, figures);
+      return Decision.deny("created_at missing", TYPE, name, figures(raw, null));
     }
     Instant created = FlatView.parseInstant(raw);
     if (created == null) {
       return Decision.deny("created_at " + FlatView.describe(raw) + " is not an ISO-8601 timestamp",
-        TYPE, name, figures);
+        TYPE, name, figures(raw, null));
     }
     double age = FlatView.ageSeconds(created, now);
-    figures.put("age_seconds", age);
+    Explanation figures = figures(raw, age);
     if (age < -FUTURE_LEEWAY_SECONDS) {
       return Decision.deny("created_at " + FlatView.describe(raw) + " is " + FlatView.describe(-age)
         + "s in the future, more than the " + FUTURE_LEEWAY_SECONDS + "s allowed for clock skew",
@@ -56,5 +51,10 @@ final class TtlCheck implements Guardian {
     }
     return Decision.allow("age " + FlatView.describe(age) + "s within max_age_seconds " + max,
       TYPE, name, figures);
+  }
+
+  private Explanation figures(Object createdAt, Double age) {
+    return Explanation.of("created_at", createdAt, "age_seconds", age,
+      "max_age_seconds", maxAgeSeconds);
   }
 }

@@ -60,12 +60,22 @@ class GuardianPropertiesTest {
     }
   }
 
-  /** Verifies that evaluating a read-only UOW works (nothing tries to write into it). */
+  /**
+   * Verifies that evaluating a read-only UOW works: nothing tries to write into it. A write would
+   * throw inside the guardian and come out as a denial (evaluate never throws), so the decision on
+   * the frozen UOW must be the one on a writable copy, which must itself come out unchanged.
+   */
   @Test
   void readOnlyUow() {
-    Map<String, Object> uow = PlainJson.frozenObject(uowAged(90));
+    Map<String, Object> frozen = PlainJson.frozenObject(uowAged(90));
     for (Map<String, Object> config : ALL_TYPES) {
-      compile(config).evaluate(uow, NOW);
+      Map<String, Object> writable = uowAged(90);
+      Decision onWritable = compile(config).evaluate(writable, NOW);
+      Decision onFrozen = compile(config).evaluate(frozen, NOW);
+      String type = String.valueOf(config.get("type"));
+      assertEquals(onWritable.toMap(), onFrozen.toMap(), type + " answers differently on a read-only UOW");
+      assertEquals(frozen, writable, type + " wrote into the UOW");
+      assertFalse(onFrozen.reason().contains("guardian failed"), type + ": " + onFrozen.reason());
     }
   }
 

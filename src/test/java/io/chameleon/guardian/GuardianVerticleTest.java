@@ -28,6 +28,7 @@ class GuardianVerticleTest {
   private final FakeEventLog log = new FakeEventLog();
   private String logDeployment;
   private String guardianDeployment;
+  private GuardianVerticle guardian;
 
   private static JsonObject ttl(int maxAge) {
     return new JsonObject().put("type", "TTL_CHECK")
@@ -45,7 +46,8 @@ class GuardianVerticleTest {
   }
 
   private Future<String> deployGuardian(Vertx vertx) {
-    return vertx.deployVerticle(new GuardianVerticle(Clock.fixed(NOW, ZoneOffset.UTC)))
+    guardian = new GuardianVerticle(Clock.fixed(NOW, ZoneOffset.UTC));
+    return vertx.deployVerticle(guardian)
       .onSuccess(id -> guardianDeployment = id);
   }
 
@@ -84,6 +86,33 @@ class GuardianVerticleTest {
           denial.getString("reason"));
         assertEquals(100, denial.getJsonObject("metadata").getJsonArray("rules")
           .getJsonObject(0).getInteger("actual"));
+        testContext.completeNow();
+      })));
+  }
+
+  /**
+   * Verifies that an inline configuration evaluated again is not compiled again, that a different
+   * one is, and that the answers are the same as the first time.
+   */
+  @Test
+  void inlineConfigCompiledOnce(Vertx vertx, VertxTestContext testContext) {
+    JsonObject uow = new JsonObject().put("uow_id", "u-1").put("created_at", NOW.minusSeconds(30).toString());
+    JsonObject same = new JsonObject().put("guardians", new JsonArray().add(ttl(60))).put("uow", uow);
+    JsonObject other = new JsonObject().put("guardians", new JsonArray().add(ttl(10))).put("uow", uow);
+    send(vertx, Addresses.GUARDIAN_EVALUATE, same.copy())
+      .compose(first -> send(vertx, Addresses.GUARDIAN_EVALUATE, same.copy())
+        .map(again -> {
+          testContext.verify(() -> {
+            assertEquals(first, again);
+            assertTrue(first.getBoolean("allowed"));
+            assertEquals(1, guardian.inlineCompilations());
+          });
+          return again;
+        }))
+      .compose(again -> send(vertx, Addresses.GUARDIAN_EVALUATE, other.copy()))
+      .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
+        assertFalse(reply.getBoolean("allowed"));
+        assertEquals(2, guardian.inlineCompilations());
         testContext.completeNow();
       })));
   }
