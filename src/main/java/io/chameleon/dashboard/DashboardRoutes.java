@@ -6,6 +6,9 @@ import io.chameleon.bus.Failure;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -62,6 +65,8 @@ public final class DashboardRoutes {
       options.setOrigin(settings.allowedOrigin());
     }
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
+    SessionBinding bindings = SessionBinding.of(vertx);
+    router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings));
     router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
     router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
       new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns).start();
@@ -114,6 +119,38 @@ public final class DashboardRoutes {
     }
     if (!configured) {
       ctx.addHeadersEndHandler(v -> withoutCors(ctx.response().headers()));
+    }
+    ctx.next();
+  }
+
+  /**
+   * A polling transport's request joins its SockJS session only from the client that created it
+   * (see {@link SessionBinding}): anyone else gets 404, as for a session that does not exist, and
+   * never reaches SockJS. The creating request gets the secret as an HttpOnly cookie scoped to the
+   * socket path.
+   */
+  private static void checkBinding(RoutingContext ctx, SessionBinding bindings) {
+    HttpMethod method = ctx.request().method();
+    String sub = ctx.request().path().substring(SOCKET_PATH.length());
+    String session = method == HttpMethod.OPTIONS ? null : SessionBinding.sessionOf(sub);
+    if (session == null) {
+      ctx.next();
+      return;
+    }
+    Cookie cookie = ctx.request().getCookie(SessionBinding.COOKIE);
+    String address = ctx.request().remoteAddress().hostAddress();
+    SessionBinding.Verdict verdict = bindings.enter(session, SessionBinding.sendOnly(sub), address,
+      cookie == null ? null : cookie.getValue(), System.currentTimeMillis());
+    if (!verdict.allowed()) {
+      LOG.debug("SockJS session refused to another client [remote: {}]", address);
+      ctx.fail(new Failure(404, "no such session"));
+      return;
+    }
+    ctx.addEndHandler(v -> bindings.done(session, System.currentTimeMillis()));
+    if (verdict.setCookie() != null) {
+      ctx.response().addCookie(Cookie.cookie(SessionBinding.COOKIE, verdict.setCookie())
+        .setPath(SOCKET_PATH).setHttpOnly(true).setSecure(ctx.request().isSSL())
+        .setSameSite(CookieSameSite.STRICT));
     }
     ctx.next();
   }
