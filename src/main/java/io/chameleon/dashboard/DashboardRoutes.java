@@ -65,6 +65,9 @@ public final class DashboardRoutes {
       options.setOrigin(settings.allowedOrigin());
     }
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
+    String iframePolicy = SockJsPagePolicy.iframe(settings.allowedOrigin());
+    router.getWithRegex(SockJsPagePolicy.IFRAME_PATH).handler(ctx -> pagePolicy(ctx, iframePolicy));
+    router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
     SessionBinding bindings = SessionBinding.of(vertx);
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings));
     router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
@@ -160,6 +163,15 @@ public final class DashboardRoutes {
       .filter(name -> name.regionMatches(true, 0, "Access-Control-", 0, 15))
       .toList();
     cors.forEach(headers::remove);
+  }
+
+  /** SockJS's own HTML pages (its iframe and htmlfile transports): a policy of their own, see {@link SockJsPagePolicy}. */
+  private static void pagePolicy(RoutingContext ctx, String policy) {
+    ctx.response()
+      .putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Content-Security-Policy", policy)
+      .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   private static void securityHeaders(RoutingContext ctx) {
