@@ -70,7 +70,9 @@ public final class DashboardRoutes {
     router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
     SessionBinding bindings = SessionBinding.of(vertx);
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings));
-    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
+    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT))
+      .failureHandler(DashboardRoutes::sendBodyTooLarge);
+    router.postWithRegex(SessionBinding.XHR_SEND_PATH).handler(DashboardRoutes::checkSendBody);
     router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
       new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns).start();
       socket.exceptionHandler(err -> onSocketError(socket, err));
@@ -122,6 +124,28 @@ public final class DashboardRoutes {
     }
     if (!configured) {
       ctx.addHeadersEndHandler(v -> withoutCors(ctx.response().headers()));
+    }
+    ctx.next();
+  }
+
+  /** The gateway's 413 names the API's 64 KiB body limit; an xhr_send body may be up to {@value #SEND_BODY_LIMIT} bytes. */
+  private static void sendBodyTooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 && !(ctx.failure() instanceof Failure)) {
+      ctx.fail(new Failure(413, "request body is larger than " + SEND_BODY_LIMIT + " bytes"));
+    } else {
+      ctx.next();
+    }
+  }
+
+  /**
+   * An xhr_send body is a JSON array of messages, each a string. SockJS answers anything else with
+   * a plain-text 500; the client's mistake gets the API's 400 envelope instead, and nothing is sent.
+   */
+  private static void checkSendBody(RoutingContext ctx) {
+    String body = ctx.body().asString();
+    if (!SendBody.valid(body)) {
+      ctx.fail(Failure.badRequest("the xhr_send body must be a JSON array of strings"));
+      return;
     }
     ctx.next();
   }

@@ -27,6 +27,8 @@ final class SessionBinding implements Shareable {
   /** {@code /<server>/<session>/<transport>} under the socket path, as SockJS itself parses it. */
   private static final Pattern SESSION_PATH = Pattern.compile(
     "/[^/.]+/([^/.]+)/(xhr|xhr_streaming|eventsource|htmlfile|jsonp|xhr_send|jsonp_send)");
+  /** SockJS's xhr_send path, absolute. */
+  static final String XHR_SEND_PATH = DashboardRoutes.SOCKET_PATH + "/[^/.]+/[^/.]+/xhr_send";
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
