@@ -35,8 +35,10 @@ class SessionHijackTest {
       .put("verticles", new JsonObject().put("store", new JsonObject().put("enabled", false)));
     try (TestNode node = TestNode.start(dataDir, overrides)) {
       int port = node.http.port();
-      HttpClient pilot = client(new CookieManager());
-      HttpClient attacker = client(null);
+      // a client per request: Vert.x's SockJS closes the connection after each xhr poll, and a pooled
+      // connection reused just then fails; the pilot's cookie jar is what carries over
+      CookieManager pilot = new CookieManager();
+      CookieManager attacker = null;
 
       HttpResponse<String> open = post(pilot, port, "/ws/interventions/000/" + SID + "/xhr", null);
       assertEquals("o", open.body().trim());
@@ -92,6 +94,7 @@ class SessionHijackTest {
     assertEquals(1, bindings.size());
   }
 
+  /** A fresh client (no pooled connection), with the given cookie jar or none. */
   private static HttpClient client(CookieManager cookies) {
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5));
@@ -105,11 +108,11 @@ class SessionHijackTest {
     return new JsonArray().add(message).encode();
   }
 
-  private static HttpResponse<String> post(HttpClient client, int port, String path, String body) throws Exception {
+  private static HttpResponse<String> post(CookieManager client, int port, String path, String body) throws Exception {
     return send(client, port, path, body, null);
   }
 
-  private static HttpResponse<String> send(HttpClient client, int port, String path, String body, String cookie)
+  private static HttpResponse<String> send(CookieManager client, int port, String path, String body, String cookie)
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
       .timeout(Duration.ofSeconds(10))
@@ -117,11 +120,11 @@ class SessionHijackTest {
     if (cookie != null) {
       request.header("Cookie", cookie);
     }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return client(client).send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** One xhr poll of the pilot's session: the messages it carried. */
-  private static List<JsonObject> poll(HttpClient client, int port, String server) throws Exception {
+  private static List<JsonObject> poll(CookieManager client, int port, String server) throws Exception {
     HttpResponse<String> got = post(client, port, "/ws/interventions/" + server + "/" + SID + "/xhr", null);
     assertEquals(200, got.statusCode(), got.body());
     String frame = got.body().trim();

@@ -26,8 +26,8 @@ class SockJsSendErrorsTest {
     JsonObject overrides = new JsonObject()
       .put("verticles", new JsonObject().put("store", new JsonObject().put("enabled", false)));
     try (TestNode node = TestNode.start(dataDir, overrides)) {
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .cookieHandler(new CookieManager()).build();
+      // a client per request (see post): the cookie jar carries the session's cookie over
+      CookieManager client = new CookieManager();
       String base = "http://127.0.0.1:" + node.http.port() + SESSION;
       assertEquals("o", post(client, base + "/xhr", "").body().trim());
 
@@ -55,7 +55,32 @@ class SockJsSendErrorsTest {
     }
   }
 
-  private static HttpResponse<String> post(HttpClient client, String url, String body) throws Exception {
+  @Test
+  void verifiesThatAPollingClientGetsTheErrorBeforeTheClose(@TempDir Path dataDir) throws Exception {
+    JsonObject overrides = new JsonObject()
+      .put("verticles", new JsonObject().put("store", new JsonObject().put("enabled", false)));
+    try (TestNode node = TestNode.start(dataDir, overrides)) {
+      // a client per request (see post): the cookie jar carries the session's cookie over
+      CookieManager client = new CookieManager();
+      String base = "http://127.0.0.1:" + node.http.port() + "/ws/interventions/000/closing1";
+      assertEquals("o", post(client, base + "/xhr", "").body().trim());
+      // not auth first: the WebSocket transports get an error frame, then 1008; so must a polling client
+      String early = new JsonObject().put("type", "nope").put("id", "early").encode();
+      assertEquals(204, post(client, base + "/xhr_send", new JsonArray().add(early).encode()).statusCode());
+      java.util.List<String> frames = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (frames.stream().noneMatch(f -> f.startsWith("c[")) && System.nanoTime() < deadline) {
+        frames.add(post(client, base + "/xhr", "").body().trim());
+      }
+      assertTrue(frames.get(frames.size() - 1).startsWith("c["), frames.toString());
+      assertTrue(SockJsTransportTest.messages(frames).stream()
+        .anyMatch(m -> m.getJsonObject("error") != null), "the error frame before the close: " + frames);
+    }
+  }
+
+  /** On a fresh client: Vert.x's SockJS closes the connection after each xhr poll, so a pooled one may be dead. */
+  private static HttpResponse<String> post(CookieManager cookies, String url, String body) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).build();
     return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
       .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
