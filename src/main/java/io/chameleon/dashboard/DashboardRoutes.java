@@ -6,6 +6,9 @@ import io.chameleon.bus.Failure;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -62,7 +65,14 @@ public final class DashboardRoutes {
       options.setOrigin(settings.allowedOrigin());
     }
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
-    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
+    String iframePolicy = SockJsPagePolicy.iframe(settings.allowedOrigin());
+    router.getWithRegex(SockJsPagePolicy.IFRAME_PATH).handler(ctx -> pagePolicy(ctx, iframePolicy));
+    router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
+    SessionBinding bindings = SessionBinding.of(vertx);
+    router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings));
+    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT))
+      .failureHandler(DashboardRoutes::sendBodyTooLarge);
+    router.postWithRegex(SessionBinding.XHR_SEND_PATH).handler(DashboardRoutes::checkSendBody);
     router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
       new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns).start();
       socket.exceptionHandler(err -> onSocketError(socket, err));
@@ -118,11 +128,74 @@ public final class DashboardRoutes {
     ctx.next();
   }
 
+  /** The gateway's 413 names the API's 64 KiB body limit; an xhr_send body may be up to {@value #SEND_BODY_LIMIT} bytes. */
+  private static void sendBodyTooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413 && !(ctx.failure() instanceof Failure)) {
+      ctx.fail(new Failure(413, "request body is larger than " + SEND_BODY_LIMIT + " bytes"));
+    } else {
+      ctx.next();
+    }
+  }
+
+  /**
+   * An xhr_send body is a JSON array of messages, each a string. SockJS answers anything else with
+   * a plain-text 500; the client's mistake gets the API's 400 envelope instead, and nothing is sent.
+   */
+  private static void checkSendBody(RoutingContext ctx) {
+    String body = ctx.body().asString();
+    if (!SendBody.valid(body)) {
+      ctx.fail(Failure.badRequest("the xhr_send body must be a JSON array of strings"));
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * A polling transport's request joins its SockJS session only from the client that created it
+   * (see {@link SessionBinding}): anyone else gets 404, as for a session that does not exist, and
+   * never reaches SockJS. The creating request gets the secret as an HttpOnly cookie scoped to the
+   * socket path.
+   */
+  private static void checkBinding(RoutingContext ctx, SessionBinding bindings) {
+    HttpMethod method = ctx.request().method();
+    String sub = ctx.request().path().substring(SOCKET_PATH.length());
+    String session = method == HttpMethod.OPTIONS ? null : SessionBinding.sessionOf(sub);
+    if (session == null) {
+      ctx.next();
+      return;
+    }
+    Cookie cookie = ctx.request().getCookie(SessionBinding.COOKIE);
+    String address = ctx.request().remoteAddress().hostAddress();
+    SessionBinding.Verdict verdict = bindings.enter(session, SessionBinding.sendOnly(sub), address,
+      cookie == null ? null : cookie.getValue(), System.currentTimeMillis());
+    if (!verdict.allowed()) {
+      LOG.debug("SockJS session refused to another client [remote: {}]", address);
+      ctx.fail(new Failure(404, "no such session"));
+      return;
+    }
+    ctx.addEndHandler(v -> bindings.done(session, System.currentTimeMillis()));
+    if (verdict.setCookie() != null) {
+      ctx.response().addCookie(Cookie.cookie(SessionBinding.COOKIE, verdict.setCookie())
+        .setPath(SOCKET_PATH).setHttpOnly(true).setSecure(ctx.request().isSSL())
+        .setSameSite(CookieSameSite.STRICT));
+    }
+    ctx.next();
+  }
+
   private static void withoutCors(MultiMap headers) {
     List<String> cors = headers.names().stream()
       .filter(name -> name.regionMatches(true, 0, "Access-Control-", 0, 15))
       .toList();
     cors.forEach(headers::remove);
+  }
+
+  /** SockJS's own HTML pages (its iframe and htmlfile transports): a policy of their own, see {@link SockJsPagePolicy}. */
+  private static void pagePolicy(RoutingContext ctx, String policy) {
+    ctx.response()
+      .putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Content-Security-Policy", policy)
+      .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   private static void securityHeaders(RoutingContext ctx) {

@@ -73,6 +73,10 @@ final class DashboardSession {
   private final RateWindow rate;
   /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
   private final boolean pausable;
+  /** On a polling transport, a close waits for the last frame to be fetched (at most this long). */
+  static final long POLLING_FLUSH_MS = 5_000;
+  private final boolean polling;
+  private Future<Void> lastWrite = Future.succeededFuture();
 
   private State state = State.AWAITING_AUTH;
   private JsonObject actor;
@@ -127,6 +131,16 @@ final class DashboardSession {
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
     this.pausable = isRawWebSocket(socket.uri());
+    this.polling = isPolling(socket.uri());
+  }
+
+  /** A SockJS polling transport (xhr, eventsource, ...), as opposed to either WebSocket one. */
+  static boolean isPolling(String uri) {
+    if (uri == null) {
+      return false;
+    }
+    int query = uri.indexOf('?');
+    return !(query < 0 ? uri : uri.substring(0, query)).endsWith("/websocket");
   }
 
   /** The raw transport's path, as opposed to a SockJS session's {@code /<server>/<session>/<transport>}. */
@@ -680,7 +694,9 @@ final class DashboardSession {
 
   private void writeReserved(String frame, long bytes) {
     gauge.queued(budget.inFlight());
-    socket.write(frame).onComplete(ar -> written(bytes));
+    Future<Void> writing = socket.write(frame);
+    lastWrite = writing;
+    writing.onComplete(ar -> written(bytes));
   }
 
   private void written(long bytes) {
@@ -729,6 +745,17 @@ final class DashboardSession {
     if (paused) {
       // read again, so the client's answer to the close frame is seen (what else it sent is ignored)
       socket.resume();
+    }
+    if (polling) {
+      // SockJS drops what a polling client has not fetched yet when the session closes: close once
+      // the last frame (the error that says why) has been handed to a poll, or after a while anyway
+      Future<Void> flushed = lastWrite;
+      long timer = vertx.setTimer(POLLING_FLUSH_MS, t -> socket.close(code, reason));
+      flushed.onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        socket.close(code, reason);
+      });
+      return;
     }
     socket.close(code, reason);
   }
