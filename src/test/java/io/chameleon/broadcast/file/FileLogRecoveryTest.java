@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventHash;
-import io.chameleon.broadcast.EventId;
+import io.chameleon.bus.EventId;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
