@@ -6,6 +6,11 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Tip;
+import io.chameleon.checkpoint.CheckpointKey;
+import io.chameleon.checkpoint.CheckpointStore;
+import io.chameleon.checkpoint.Checkpointer;
+import io.chameleon.checkpoint.FileCheckpointStore;
+import io.chameleon.checkpoint.RedisCheckpointStore;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -44,6 +49,8 @@ public final class BroadcasterVerticle extends VerticleBase {
   private EventMetrics metrics;
   private RedisClients redis;
   private MessageConsumer<JsonObject> appends;
+  /** Signs checkpoints while this node writes; null when checkpoints are off. */
+  private Checkpointer checkpoints;
   /** The writer epoch of this node while it holds the lease (cluster), else null. */
   private Long epoch;
 
@@ -64,18 +71,28 @@ public final class BroadcasterVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    log.onDiscovered(events -> events.forEach(event ->
-      vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson())));
+    log.onDiscovered(events -> {
+      if (appends != null && checkpoints != null) {
+        checkpoints.appended(events);
+      }
+      events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+    });
+    JsonObject checkpointConfig = config().getJsonObject("events", new JsonObject())
+      .getJsonObject("checkpoint", new JsonObject());
     EventBus bus = vertx.eventBus();
     boolean clustered = config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false);
     // a single node takes appends from the start; a clustered one only while it holds the lease
     Future<Void> writes = clustered
       ? bus.<JsonObject>localConsumer(Addresses.CLUSTER_WRITER, m -> onRole(m.body())).completion()
       : takeAppends();
-    return log.open().compose(opened -> Future.all(
+    return log.open()
+      .compose(opened -> createCheckpoints(checkpointConfig))
+      .compose(created -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
+      .compose(loaded -> Future.all(
       writes,
       bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_VERIFY, this::onVerify).completion(),
+      bus.<JsonObject>consumer(Addresses.EVENTS_HEAD, this::onHead).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_STATUS, this::onStatus).completion()))
       .onSuccess(v -> LOG.info("[backend: {}, last_id: {}] broadcaster started",
         log.backend(), log.lastId()));
@@ -83,7 +100,9 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = log == null ? Future.succeededFuture() : log.close();
+    // a clean shutdown leaves a checkpoint at the tip, so a log cut short afterwards is seen
+    Future<Void> signed = checkpoints != null && appends != null ? checkpoints.atShutdown() : Future.succeededFuture();
+    Future<Void> closed = log == null ? signed : signed.eventually(() -> log.close());
     return redis == null ? closed : closed.eventually(() -> redis.close());
   }
 
@@ -99,6 +118,8 @@ public final class BroadcasterVerticle extends VerticleBase {
     if (role.getBoolean("writer", false)) {
       long taken = role.getLong("epoch");
       log.writerEpoch(String.valueOf(taken))
+        // the new writer counts the shared log afresh: the last writer appended since
+        .compose(set -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
         .onSuccess(set -> {
           epoch = taken;
           takeAppends();
@@ -111,6 +132,37 @@ public final class BroadcasterVerticle extends VerticleBase {
       gone.unregister();
       LOG.info("this node's broadcaster no longer takes appends");
     }
+  }
+
+  /**
+   * The checkpoint key and store: {@code events.checkpoint.key_file} (default: {@code checkpoint-key}
+   * beside a file log; a Redis log without a key file has no checkpoints), checkpoints in
+   * {@code checkpoints.jsonl} beside the file log or the Redis list {@code <key_prefix>checkpoints}.
+   */
+  private Future<Void> createCheckpoints(JsonObject config) {
+    JsonObject events = config().getJsonObject("events", new JsonObject());
+    boolean file = !"redis".equals(events.getString("backend", "file"));
+    String keyFile = config.getString("key_file");
+    if (keyFile == null && file) {
+      keyFile = Path.of(events.getString("file")).resolveSibling("checkpoint-key").toString();
+    }
+    if (keyFile == null) {
+      LOG.info("no events.checkpoint.key_file: no checkpoints are signed");
+      return Future.succeededFuture();
+    }
+    Path keyPath = Path.of(keyFile);
+    int every = config.getInteger("every_events", 1000);
+    return vertx.executeBlocking(() -> CheckpointKey.loadOrCreate(keyPath), false)
+      .recover(err -> Future.failedFuture(new IllegalArgumentException(err.getMessage(), err)))
+      .map(key -> {
+        CheckpointStore store = file
+          ? new FileCheckpointStore(vertx, Path.of(events.getString("file")).resolveSibling("checkpoints.jsonl"))
+          : new RedisCheckpointStore(redis.api(),
+              events.getJsonObject("redis", new JsonObject()).getString("key_prefix", "chameleon:") + "checkpoints");
+        checkpoints = new Checkpointer(key, store, every);
+        LOG.info("[key: {}, every_events: {}] checkpoints are signed", key.fingerprint(), every);
+        return null;
+      });
   }
 
   private EventLog createLog(JsonObject config) {
@@ -161,6 +213,9 @@ public final class BroadcasterVerticle extends VerticleBase {
         // Reply first, then publish: the appender (the store) applies its events on the reply,
         // so whoever reacts to the published event and asks the store sees the change applied.
         message.reply(new JsonObject().put("events", array));
+        if (checkpoints != null) {
+          checkpoints.appended(events);
+        }
         array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
       })
       .onFailure(err -> BusClient.fail(message, err));
@@ -189,6 +244,22 @@ public final class BroadcasterVerticle extends VerticleBase {
         message.reply(report.toJson());
       })
       .onFailure(err -> BusClient.fail(message, err));
+  }
+
+  /** {@code events.head}: the live tip and the newest signed checkpoint, with the key that signed it. */
+  private void onHead(Message<JsonObject> message) {
+    Tip tip = log.tip();
+    JsonObject live = new JsonObject().put("id", tip.id()).put("hash", tip.hash());
+    if (checkpoints == null) {
+      message.reply(new JsonObject().put("tip", live).put("checkpoint", (Object) null).put("key", (Object) null));
+      return;
+    }
+    if (appends != null && checkpoints.count() >= 0) {
+      live.put("count", checkpoints.count()); // only the writer counts as it appends
+    }
+    checkpoints.store().newest()
+      .onSuccess(newest -> message.reply(checkpoints.describe(newest).put("tip", live)))
+      .onFailure(err -> BusClient.fail(message, Failure.unavailable("checkpoints unavailable: " + err.getMessage())));
   }
 
   private void onStatus(Message<JsonObject> message) {

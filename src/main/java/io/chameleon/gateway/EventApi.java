@@ -29,6 +29,10 @@ final class EventApi {
       page -> new JsonObject().put("events", page.getJsonArray("events")));
   }
 
+  void head(RoutingContext ctx) {
+    Envelope.reply(ctx, bus.request(Addresses.EVENTS_HEAD, new JsonObject()), head -> head);
+  }
+
   void verify(RoutingContext ctx) {
     Envelope.reply(ctx, verifyBus.request(Addresses.EVENTS_VERIFY, new JsonObject()), report -> report);
   }

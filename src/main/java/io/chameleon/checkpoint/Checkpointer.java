@@ -1,0 +1,104 @@
+package io.chameleon.checkpoint;
+
+import io.chameleon.broadcast.Event;
+import io.chameleon.broadcast.EventLog;
+import io.chameleon.bus.Tip;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer's side of checkpoints: counts the events it appends and signs a checkpoint every
+ * {@code every} events ({@code events.checkpoint.every_events}; 0: only at a clean shutdown) and
+ * at a clean shutdown. Checkpoints are written one after another, in order. Runs on the
+ * broadcaster's event loop.
+ */
+public final class Checkpointer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+
+  private final CheckpointKey key;
+  private final CheckpointStore store;
+  private final int every;
+  /** Events in the log since its genesis, as this writer knows them; -1 until counted. */
+  private long count = -1;
+  private Tip tip = Tip.EMPTY;
+  private Checkpoint newest;
+  private Future<Void> writing = Future.succeededFuture();
+
+  public Checkpointer(CheckpointKey key, CheckpointStore store, int every) {
+    this.key = key;
+    this.store = store;
+    this.every = every;
+  }
+
+  public CheckpointKey key() {
+    return key;
+  }
+
+  public CheckpointStore store() {
+    return store;
+  }
+
+  /** Counts the log and reads the newest checkpoint: at start, and when this node becomes the writer. */
+  public Future<Void> load(EventLog log) {
+    return log.count().compose(counted -> store.newest().map(stored -> {
+      count = counted;
+      tip = log.tip();
+      newest = stored;
+      return null;
+    }));
+  }
+
+  /** The newest checkpoint this writer knows (read at {@link #load} or written since), or null. */
+  public Checkpoint newest() {
+    return newest;
+  }
+
+  /** Events since the genesis up to the newest appended, -1 when not counted. */
+  public long count() {
+    return count;
+  }
+
+  /** Events this writer appended (or found landed): a checkpoint when they cross a multiple of {@code every}. */
+  public void appended(List<Event> events) {
+    if (count < 0 || events.isEmpty()) {
+      return;
+    }
+    long before = count;
+    count += events.size();
+    tip = events.get(events.size() - 1).tip();
+    if (every > 0 && count / every > before / every) {
+      write(false);
+    }
+  }
+
+  /** At a clean shutdown: a checkpoint at the tip, unless the newest already is there. */
+  public Future<Void> atShutdown() {
+    if (count < 0 || tip.isEmpty() || newest != null && newest.id().equals(tip.id()) && !newest.rewrite()) {
+      return writing;
+    }
+    return write(false);
+  }
+
+  /** Signs and stores a checkpoint at the current tip; {@code rewrite}: an operator accepted the log as it is. */
+  public Future<Void> write(boolean rewrite) {
+    Checkpoint checkpoint = Checkpoint.sign(key, tip.id(), tip.hash(), count, Instant.now().toString(), rewrite);
+    newest = checkpoint;
+    writing = writing.eventually(() -> store.append(checkpoint)
+      .onSuccess(v -> LOG.info("[id: {}, count: {}] checkpoint signed", checkpoint.id(), checkpoint.count()))
+      .onFailure(err -> LOG.warn("[id: {}, error: {}] checkpoint not stored", checkpoint.id(), err.getMessage())));
+    return writing;
+  }
+
+  /** {@code {key: {fingerprint, public_key}, checkpoint}} for {@code GET /api/events/head}. */
+  public JsonObject describe(Checkpoint stored) {
+    return new JsonObject()
+      .put("checkpoint", stored == null ? null : stored.toJson())
+      .put("key", new JsonObject().put("algorithm", "Ed25519").put("fingerprint", key.fingerprint())
+        .put("public_key", key.publicKeyBase64()));
+  }
+}
