@@ -6,6 +6,8 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Tip;
+import io.chameleon.checkpoint.Checkpoint;
+import io.chameleon.checkpoint.CheckpointAudit;
 import io.chameleon.checkpoint.CheckpointKey;
 import io.chameleon.checkpoint.CheckpointStore;
 import io.chameleon.checkpoint.Checkpointer;
@@ -234,14 +236,34 @@ public final class BroadcasterVerticle extends VerticleBase {
       .onFailure(err -> BusClient.fail(message, err));
   }
 
+  /**
+   * {@code events.verify {head?}}: walks the chain, checking it against every signed checkpoint
+   * (from the newest accepted rewrite on) and the caller's pinned {@code head} ({@code <id>:<hash>}).
+   */
   private void onVerify(Message<JsonObject> message) {
-    log.verify()
+    CheckpointAudit.Pin pin;
+    try {
+      Object head = message.body() == null ? null : message.body().getValue("head");
+      pin = head == null ? null : CheckpointAudit.Pin.parse(head instanceof String text ? text : "");
+    } catch (IllegalArgumentException e) {
+      BusClient.fail(message, Failure.badRequest("head must be <event id>:<64 lowercase hex hash>"));
+      return;
+    }
+    Future<List<Checkpoint>> stored = checkpoints == null ? Future.succeededFuture(List.of())
+      : checkpoints.store().all().recover(err -> Future.failedFuture(
+          Failure.unavailable("checkpoints unreadable: " + err.getMessage())));
+    stored.compose(all -> {
+        CheckpointAudit audit = new CheckpointAudit(all, pin, checkpoints == null ? null : checkpoints.key());
+        return log.verify(audit).map(report -> report.toJson()
+          .put("checkpoints", audit.checkpoints()).put("checkpoints_set_aside", audit.setAside())
+          .put("head", pin == null ? null : pin.id() + ":" + pin.hash()));
+      })
       .onSuccess(report -> {
-        if (!report.ok()) {
-          LOG.warn("[checked: {}, first_bad_id: {}] event chain broken", report.checked(),
-            report.firstBadId());
+        if (!report.getBoolean("ok")) {
+          LOG.warn("[checked: {}, first_bad_id: {}, mismatch: {}] event chain broken", report.getLong("checked"),
+            report.getString("first_bad_id"), report.getString("mismatch"));
         }
-        message.reply(report.toJson());
+        message.reply(report);
       })
       .onFailure(err -> BusClient.fail(message, err));
   }
