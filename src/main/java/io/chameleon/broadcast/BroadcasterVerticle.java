@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,10 @@ public final class BroadcasterVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> appends;
   /** Signs checkpoints while this node writes; null when checkpoints are off. */
   private Checkpointer checkpoints;
+  /** Why this log disagrees with its newest signed checkpoint (appends refused), or null. */
+  private String refusal;
+  /** {@code events.checkpoint.accept_rewrite}: the operator takes the log as it is, for this start. */
+  private boolean acceptRewrite;
   /** The writer epoch of this node while it holds the lease (cluster), else null. */
   private Long epoch;
 
@@ -90,6 +95,8 @@ public final class BroadcasterVerticle extends VerticleBase {
     return log.open()
       .compose(opened -> createCheckpoints(checkpointConfig))
       .compose(created -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
+      .compose(loaded -> startCheck())
+      .compose(checked -> clustered ? Future.succeededFuture() : acceptRewrite())
       .compose(loaded -> Future.all(
       writes,
       bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
@@ -103,7 +110,9 @@ public final class BroadcasterVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // a clean shutdown leaves a checkpoint at the tip, so a log cut short afterwards is seen
-    Future<Void> signed = checkpoints != null && appends != null ? checkpoints.atShutdown() : Future.succeededFuture();
+    // (never over a refused log: that would sign what the checkpoints disagree with)
+    Future<Void> signed = checkpoints != null && appends != null && refusal == null ? checkpoints.atShutdown()
+      : Future.succeededFuture();
     Future<Void> closed = log == null ? signed : signed.eventually(() -> log.close());
     return redis == null ? closed : closed.eventually(() -> redis.close());
   }
@@ -122,6 +131,8 @@ public final class BroadcasterVerticle extends VerticleBase {
       log.writerEpoch(String.valueOf(taken))
         // the new writer counts the shared log afresh: the last writer appended since
         .compose(set -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
+        .compose(loaded -> startCheck())
+        .compose(checked -> acceptRewrite())
         .onSuccess(set -> {
           epoch = taken;
           takeAppends();
@@ -154,6 +165,7 @@ public final class BroadcasterVerticle extends VerticleBase {
     }
     Path keyPath = Path.of(keyFile);
     int every = config.getInteger("every_events", 1000);
+    acceptRewrite = config.getBoolean("accept_rewrite", false);
     return vertx.executeBlocking(() -> CheckpointKey.loadOrCreate(keyPath), false)
       .recover(err -> Future.failedFuture(new IllegalArgumentException(err.getMessage(), err)))
       .map(key -> {
@@ -164,6 +176,68 @@ public final class BroadcasterVerticle extends VerticleBase {
         checkpoints = new Checkpointer(key, store, every);
         LOG.info("[key: {}, every_events: {}] checkpoints are signed", key.fingerprint(), every);
         return null;
+      });
+  }
+
+  /**
+   * Holds the log against its newest signed checkpoint: a checkpoint another key signed (or
+   * altered), a log with fewer events than it counted, or a log whose event at its id has another
+   * hash means the log was cut or rewritten while no node watched. Appends are then refused, and
+   * {@code events.status} (so {@code /health}) says why, until an operator accepts the log.
+   */
+  private Future<Void> startCheck() {
+    refusal = null;
+    Checkpoint newest = checkpoints == null ? null : checkpoints.newest();
+    if (newest == null) {
+      return Future.succeededFuture();
+    }
+    String name = "its newest signed checkpoint (id " + newest.id() + ", count " + newest.count() + ")";
+    String untrusted = newest.untrustedBy(checkpoints.key());
+    if (untrusted != null) {
+      return refuse(name + " is not trusted: " + untrusted);
+    }
+    if (checkpoints.count() < newest.count()) {
+      return refuse("the event log holds " + checkpoints.count() + " events (last " + log.lastId()
+        + "), fewer than " + name + ": events were removed");
+    }
+    return log.read(newest.id(), newest.hash(), 1, Set.of()).<Void>mapEmpty().recover(err -> {
+      if (err instanceof Failure failure && failure.status() == 409) {
+        return refuse("the event log does not hold event " + newest.id() + " with the hash of " + name
+          + ": the log was rewritten");
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Future<Void> refuse(String reason) {
+    refusal = reason;
+    LOG.error("[reason: {}] the event log disagrees with its signed checkpoints; appends are refused"
+      + " (events.checkpoint.accept_rewrite=true for one start takes the log as it is)", reason);
+    return Future.succeededFuture();
+  }
+
+  /**
+   * With {@code events.checkpoint.accept_rewrite}, a refused log is taken as it is: the acceptance is
+   * appended as an {@code event_log_rewrite_accepted} event, and a checkpoint marked {@code rewrite}
+   * at the new tip sets the older checkpoints aside for verify.
+   */
+  private Future<Void> acceptRewrite() {
+    if (refusal == null || !acceptRewrite) {
+      return Future.succeededFuture();
+    }
+    String reason = refusal;
+    Checkpoint newest = checkpoints.newest();
+    JsonObject payload = new JsonObject().put("reason", reason).put("checkpoint", newest.toJson())
+      .put("tip", new JsonObject().put("id", log.tip().id()).put("hash", log.tip().hash()))
+      .put("setting", "events.checkpoint.accept_rewrite");
+    return log.append(List.of(new EventDraft("event_log_rewrite_accepted", payload)), null, EventLog.NO_DEADLINE)
+      .compose(events -> {
+        refusal = null;
+        checkpoints.appended(events);
+        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+        LOG.warn("[reason: {}, event: {}] events.checkpoint.accept_rewrite: the event log is taken as it is",
+          reason, events.get(0).id());
+        return checkpoints.write(true);
       });
   }
 
@@ -188,6 +262,11 @@ public final class BroadcasterVerticle extends VerticleBase {
   }
 
   private void onAppend(Message<JsonObject> message) {
+    if (refusal != null) {
+      BusClient.fail(message, Failure.unavailable("the event log refuses writes: " + refusal
+        + "; nothing was written"));
+      return;
+    }
     List<EventDraft> drafts;
     Tip expect;
     long startBy = EventLog.NO_DEADLINE;
@@ -285,7 +364,7 @@ public final class BroadcasterVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<JsonObject> message) {
-    boolean up = log.available();
+    boolean up = log.available() && refusal == null;
     JsonObject status = new JsonObject()
       .put("backend", log.backend())
       .put("status", up ? "UP" : "DOWN")
@@ -295,7 +374,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       .put("last_id", log.lastId())
       .put("last_hash", log.tip().hash());
     if (!up) {
-      status.put("reason", log.unavailableReason());
+      status.put("reason", refusal != null ? "appends refused: " + refusal : log.unavailableReason());
     }
     message.reply(status);
   }

@@ -43,12 +43,31 @@ public final class Checkpointer {
     return store;
   }
 
-  /** Counts the log and reads the newest checkpoint: at start, and when this node becomes the writer. */
+  /**
+   * Counts the log and finds the newest checkpoint this key signed (at start, and when this node
+   * becomes the writer). Checkpoints another key signed are left to verify, which reports them: a
+   * forged one must not hide this key's newest from the start check, and a cluster whose nodes were
+   * not given one key file would otherwise refuse every take-over.
+   */
   public Future<Void> load(EventLog log) {
-    return log.count().compose(counted -> store.newest().map(stored -> {
+    return log.count().compose(counted -> store.all().map(all -> {
       count = counted;
       tip = log.tip();
-      newest = stored;
+      newest = null;
+      int foreign = 0;
+      for (Checkpoint checkpoint : all) {
+        if (checkpoint.key().equals(key.fingerprint())) {
+          newest = checkpoint;
+          foreign = 0;
+        } else {
+          foreign++;
+        }
+      }
+      if (foreign > 0) {
+        LOG.warn("[checkpoints: {}, key: {}] the newest checkpoints were signed by another key than this node's;"
+          + " verify reports them (every node of a cluster needs the same events.checkpoint.key_file)",
+          foreign, key.fingerprint());
+      }
       return null;
     }));
   }
