@@ -56,6 +56,8 @@ public final class BroadcasterVerticle extends VerticleBase {
   private Checkpointer checkpoints;
   /** Why this log disagrees with its newest signed checkpoint (appends refused), or null. */
   private String refusal;
+  /** Whether the log was held against its checkpoints since start (or since this node took the lease). */
+  private boolean checked;
   /** {@code events.checkpoint.accept_rewrite}: the operator takes the log as it is, for this start. */
   private boolean acceptRewrite;
   /** The writer epoch of this node while it holds the lease (cluster), else null. */
@@ -94,9 +96,12 @@ public final class BroadcasterVerticle extends VerticleBase {
       : takeAppends();
     return log.open()
       .compose(opened -> createCheckpoints(checkpointConfig))
-      .compose(created -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
-      .compose(loaded -> startCheck())
-      .compose(checked -> clustered ? Future.succeededFuture() : acceptRewrite())
+      // a backend down at start (Redis not yet up) is checked at the first append instead
+      .compose(created -> check(!clustered).recover(err -> {
+        LOG.warn("[error: {}] the event log cannot be held against its checkpoints yet; the first append will",
+          err.getMessage());
+        return Future.succeededFuture();
+      }))
       .compose(loaded -> Future.all(
       writes,
       bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
@@ -130,9 +135,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       long taken = role.getLong("epoch");
       log.writerEpoch(String.valueOf(taken))
         // the new writer counts the shared log afresh: the last writer appended since
-        .compose(set -> checkpoints == null ? Future.succeededFuture() : checkpoints.load(log))
-        .compose(loaded -> startCheck())
-        .compose(checked -> acceptRewrite())
+        .compose(set -> check(true))
         .onSuccess(set -> {
           epoch = taken;
           takeAppends();
@@ -185,6 +188,16 @@ public final class BroadcasterVerticle extends VerticleBase {
    * hash means the log was cut or rewritten while no node watched. Appends are then refused, and
    * {@code events.status} (so {@code /health}) says why, until an operator accepts the log.
    */
+  private Future<Void> check(boolean mayAccept) {
+    if (checkpoints == null) {
+      checked = true;
+      return Future.succeededFuture();
+    }
+    return checkpoints.load(log).compose(loaded -> startCheck())
+      .compose(held -> mayAccept ? acceptRewrite() : Future.succeededFuture())
+      .onSuccess(done -> checked = true);
+  }
+
   private Future<Void> startCheck() {
     refusal = null;
     Checkpoint newest = checkpoints == null ? null : checkpoints.newest();
@@ -262,6 +275,17 @@ public final class BroadcasterVerticle extends VerticleBase {
   }
 
   private void onAppend(Message<JsonObject> message) {
+    if (!checked) {
+      check(true).onComplete(done -> {
+        if (done.succeeded()) {
+          onAppend(message);
+        } else {
+          BusClient.fail(message, Failure.unavailable("the event log cannot be held against its checkpoints: "
+            + done.cause().getMessage() + "; nothing was written"));
+        }
+      });
+      return;
+    }
     if (refusal != null) {
       BusClient.fail(message, Failure.unavailable("the event log refuses writes: " + refusal
         + "; nothing was written"));
@@ -355,10 +379,10 @@ public final class BroadcasterVerticle extends VerticleBase {
       message.reply(new JsonObject().put("tip", live).put("checkpoint", (Object) null).put("key", (Object) null));
       return;
     }
-    if (appends != null && checkpoints.count() >= 0) {
-      live.put("count", checkpoints.count()); // only the writer counts as it appends
-    }
-    checkpoints.store().newest()
+    log.countedTip().compose(counted -> {
+        live.put("id", counted.tip().id()).put("hash", counted.tip().hash()).put("count", counted.count());
+        return checkpoints.store().newest();
+      })
       .onSuccess(newest -> message.reply(checkpoints.describe(newest).put("tip", live)))
       .onFailure(err -> BusClient.fail(message, Failure.unavailable("checkpoints unavailable: " + err.getMessage())));
   }

@@ -114,6 +114,11 @@ public interface EventLog {
 
   /** The number of events appended to the log since its genesis (a trimmed log counts its trimmed). */
   default Future<Long> count() {
+    return countedTip().map(CountedTip::count);
+  }
+
+  /** The tip and {@link #count()} read at one moment, so they describe the same log. */
+  default Future<CountedTip> countedTip() {
     return Future.failedFuture(Failure.unavailable(backend() + " event log cannot count its events"));
   }
 

@@ -23,9 +23,12 @@ public final class Checkpointer {
   private final CheckpointKey key;
   private final CheckpointStore store;
   private final int every;
-  /** Events in the log since its genesis, as this writer knows them; -1 until counted. */
+  private EventLog log;
+  /** Events in the log since its genesis at {@link #load}; -1 until counted. */
   private long count = -1;
   private Tip tip = Tip.EMPTY;
+  /** Events appended since the last checkpoint was asked for. */
+  private long since;
   private Checkpoint newest;
   private Future<Void> writing = Future.succeededFuture();
 
@@ -50,9 +53,11 @@ public final class Checkpointer {
    * not given one key file would otherwise refuse every take-over.
    */
   public Future<Void> load(EventLog log) {
-    return log.count().compose(counted -> store.all().map(all -> {
-      count = counted;
-      tip = log.tip();
+    this.log = log;
+    return log.countedTip().compose(counted -> store.all().map(all -> {
+      count = counted.count();
+      tip = counted.tip();
+      since = 0;
       newest = null;
       int foreign = 0;
       for (Checkpoint checkpoint : all) {
@@ -77,39 +82,50 @@ public final class Checkpointer {
     return newest;
   }
 
-  /** Events since the genesis up to the newest appended, -1 when not counted. */
+  /** Events since the genesis up to the tip, as counted at {@link #load}; -1 when not counted. */
   public long count() {
     return count;
   }
 
-  /** Events this writer appended (or found landed): a checkpoint when they cross a multiple of {@code every}. */
+  /** Events this writer appended (or found landed): a checkpoint once {@code every} of them have. */
   public void appended(List<Event> events) {
     if (count < 0 || events.isEmpty()) {
       return;
     }
-    long before = count;
-    count += events.size();
-    tip = events.get(events.size() - 1).tip();
-    if (every > 0 && count / every > before / every) {
+    since += events.size();
+    if (every > 0 && since >= every) {
+      since = 0;
       write(false);
     }
   }
 
   /** At a clean shutdown: a checkpoint at the tip, unless the newest already is there. */
   public Future<Void> atShutdown() {
-    if (count < 0 || tip.isEmpty() || newest != null && newest.id().equals(tip.id()) && !newest.rewrite()) {
+    if (count < 0 || log.tip().isEmpty()
+      || newest != null && newest.id().equals(log.tip().id()) && !newest.rewrite()) {
       return writing;
     }
     return write(false);
   }
 
-  /** Signs and stores a checkpoint at the current tip; {@code rewrite}: an operator accepted the log as it is. */
+  /**
+   * Signs and stores a checkpoint at the log's tip, with the count the log gives for that same tip
+   * (read together, so appends in flight cannot pair one tip with another count); {@code rewrite}:
+   * an operator accepted the log as it is.
+   */
   public Future<Void> write(boolean rewrite) {
-    Checkpoint checkpoint = Checkpoint.sign(key, tip.id(), tip.hash(), count, Instant.now().toString(), rewrite);
-    newest = checkpoint;
-    writing = writing.eventually(() -> store.append(checkpoint)
-      .onSuccess(v -> LOG.info("[id: {}, count: {}] checkpoint signed", checkpoint.id(), checkpoint.count()))
-      .onFailure(err -> LOG.warn("[id: {}, error: {}] checkpoint not stored", checkpoint.id(), err.getMessage())));
+    writing = writing.eventually(() -> log.countedTip().compose(counted -> {
+      if (counted.tip().isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Checkpoint checkpoint = Checkpoint.sign(key, counted.tip().id(), counted.tip().hash(), counted.count(),
+        Instant.now().toString(), rewrite);
+      newest = checkpoint;
+      count = counted.count();
+      tip = counted.tip();
+      return store.append(checkpoint)
+        .onSuccess(v -> LOG.info("[id: {}, count: {}] checkpoint signed", checkpoint.id(), checkpoint.count()));
+    }).onFailure(err -> LOG.warn("[error: {}] checkpoint not signed or not stored", err.getMessage())));
     return writing;
   }
 

@@ -95,7 +95,7 @@ class AppendDeadlineTest {
       return log.read(afterId, afterHash, count, types);
     }
     @Override public Future<ChainReport> verify(io.chameleon.broadcast.ChainAudit audit) { return log.verify(audit); }
-    @Override public Future<Long> count() { return log.count(); }
+    @Override public Future<io.chameleon.broadcast.CountedTip> countedTip() { return log.countedTip(); }
     @Override public Future<Void> close() { return log.close(); }
     @Override public String backend() { return log.backend(); }
     @Override public boolean available() { return log.available(); }

@@ -2,6 +2,7 @@ package io.chameleon.broadcast.file;
 
 import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.CountedTip;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventHash;
@@ -308,8 +309,9 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public Future<Long> count() {
-    return onContext(() -> open ? Future.succeededFuture((long) index.size())
+  public Future<CountedTip> countedTip() {
+    // on the log's context: no batch commits between reading the tip and the index
+    return onContext(() -> open ? Future.succeededFuture(new CountedTip(tip(), index.size()))
       : Future.failedFuture(Failure.unavailable("event log unavailable: not open")));
   }
 

@@ -2,6 +2,7 @@ package io.chameleon.broadcast.redis;
 
 import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.CountedTip;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventLog;
@@ -421,19 +422,26 @@ public final class RedisEventLog implements EventLog {
       .compose(reply -> new StreamChainWalk(context, this::xrange, stored.tip(reply), maxLen > 0, audit).run()));
   }
 
-  /** Redis counts the entries ever added to a stream (XINFO STREAM {@code entries-added}, Redis 7). */
+  /**
+   * Redis counts the entries ever added to a stream (XINFO STREAM {@code entries-added}, Redis 7),
+   * and the same reply holds the stream's last entry: one command, so count and tip agree.
+   */
   @Override
-  public Future<Long> count() {
+  public Future<CountedTip> countedTip() {
     return onContext(() -> usable()
       .compose(v -> query(calls.api.exists(List.of(keys.stream()))))
-      .compose(exists -> exists.toInteger() == 0 ? Future.succeededFuture(0L)
+      .compose(exists -> exists.toInteger() == 0 ? Future.succeededFuture(new CountedTip(Tip.EMPTY, 0))
         : query(calls.api.xinfo(List.of("STREAM", keys.stream()))).map(info -> {
           Response added = info.get("entries-added");
+          Response last = info.get("last-entry");
           if (added == null) {
             throw Failure.unavailable("Redis at " + redis.endpoint() + " does not count a stream's entries"
               + " (XINFO STREAM entries-added needs Redis 7)");
           }
-          return added.toLong();
+          if (last == null) {
+            return new CountedTip(Tip.EMPTY, added.toLong());
+          }
+          return new CountedTip(StreamEntries.event(last).tip(), added.toLong());
         })));
   }
 
