@@ -55,6 +55,12 @@ public final class Settings {
     key("auth.max_lifetime_seconds", Type.INT, 86400, range(1, 31_536_000), "1..31536000", "longest token lifetime accepted (exp - iat)"),
     key("events.backend", Type.STRING, "file", oneOf("file", "redis"), "file or redis", "audit event log backend: a JSON Lines file, or a Redis stream"),
     key("events.file", Type.STRING, null, s -> true, "a file path", "JSON Lines event log; default <data.dir>/events.jsonl"),
+    key("events.checkpoint.every_events", Type.INT, 1000, v -> v instanceof Integer i && (i == 0 || i >= 10 && i <= 10_000_000), "0 (only at a clean shutdown) or 10..10000000",
+      "the writer signs a checkpoint {id, hash, count} of the event log every this many events, and at a clean shutdown"),
+    key("events.checkpoint.key_file", Type.STRING, null, s -> true, "a file path (generated owner-only when missing)",
+      "the Ed25519 key that signs checkpoints; default <data.dir>/checkpoint-key. Keep it off the data disk so whoever can write the log cannot sign; every node of a cluster needs the same file"),
+    key("events.checkpoint.accept_rewrite", Type.BOOL, false, s -> true, "true or false; for one start, then remove it",
+      "take an event log that disagrees with its newest signed checkpoint (cut short or rewritten) as it is: recorded as an event_log_rewrite_accepted event and a new checkpoint; without it such a node refuses appends (503) and /health says why"),
     key("events.redis.stream", Type.STRING, "chameleon:events", nonEmpty(), "a Redis key that starts with events.redis.key_prefix", "the Redis stream of the audit events"),
     key("events.redis.key_prefix", Type.STRING, "chameleon:", nonEmpty(), "a non-empty string, e.g. {chameleon}: for Redis Cluster", "every key Chameleon writes in Redis starts with it"),
     key("events.redis.max_len", Type.INT, 0, v -> v instanceof Integer i && (i == 0 || i >= 1000), "0 (off) or at least 1000, and at least twice snapshot.every_events", "trim the stream to about this many events (MAXLEN ~); off by default: an audit log is not trimmed unless asked"),
@@ -146,6 +152,10 @@ public final class Settings {
       put(out, key.path(), value);
     }
     checkTogether(out);
+    JsonObject checkpoint = out.getJsonObject("events").getJsonObject("checkpoint");
+    if (checkpoint.getString("key_file") == null) {
+      checkpoint.put("key_file", Path.of(out.getJsonObject("data").getString("dir"), "checkpoint-key").toString());
+    }
     if (out.getJsonObject("events").getString("file") == null) {
       out.getJsonObject("events").put("file",
         Path.of(out.getJsonObject("data").getString("dir"), "events.jsonl").toString());

@@ -6,6 +6,13 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Tip;
+import io.chameleon.checkpoint.Checkpoint;
+import io.chameleon.checkpoint.CheckpointAudit;
+import io.chameleon.checkpoint.CheckpointKey;
+import io.chameleon.checkpoint.CheckpointStore;
+import io.chameleon.checkpoint.Checkpointer;
+import io.chameleon.checkpoint.FileCheckpointStore;
+import io.chameleon.checkpoint.RedisCheckpointStore;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -17,6 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +52,14 @@ public final class BroadcasterVerticle extends VerticleBase {
   private EventMetrics metrics;
   private RedisClients redis;
   private MessageConsumer<JsonObject> appends;
+  /** Signs checkpoints while this node writes; null when checkpoints are off. */
+  private Checkpointer checkpoints;
+  /** Why this log disagrees with its newest signed checkpoint (appends refused), or null. */
+  private String refusal;
+  /** Whether the log was held against its checkpoints since start (or since this node took the lease). */
+  private boolean checked;
+  /** {@code events.checkpoint.accept_rewrite}: the operator takes the log as it is, for this start. */
+  private boolean acceptRewrite;
   /** The writer epoch of this node while it holds the lease (cluster), else null. */
   private Long epoch;
 
@@ -64,18 +80,33 @@ public final class BroadcasterVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    log.onDiscovered(events -> events.forEach(event ->
-      vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson())));
+    log.onDiscovered(events -> {
+      if (appends != null && checkpoints != null) {
+        checkpoints.appended(events);
+      }
+      events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+    });
+    JsonObject checkpointConfig = config().getJsonObject("events", new JsonObject())
+      .getJsonObject("checkpoint", new JsonObject());
     EventBus bus = vertx.eventBus();
     boolean clustered = config().getJsonObject("cluster", new JsonObject()).getBoolean("enabled", false);
     // a single node takes appends from the start; a clustered one only while it holds the lease
     Future<Void> writes = clustered
       ? bus.<JsonObject>localConsumer(Addresses.CLUSTER_WRITER, m -> onRole(m.body())).completion()
       : takeAppends();
-    return log.open().compose(opened -> Future.all(
+    return log.open()
+      .compose(opened -> createCheckpoints(checkpointConfig))
+      // a backend down at start (Redis not yet up) is checked at the first append instead
+      .compose(created -> check(!clustered).recover(err -> {
+        LOG.warn("[error: {}] the event log cannot be held against its checkpoints yet; the first append will",
+          err.getMessage());
+        return Future.succeededFuture();
+      }))
+      .compose(loaded -> Future.all(
       writes,
       bus.<JsonObject>consumer(Addresses.EVENTS_READ, this::onRead).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_VERIFY, this::onVerify).completion(),
+      bus.<JsonObject>consumer(Addresses.EVENTS_HEAD, this::onHead).completion(),
       bus.<JsonObject>consumer(Addresses.EVENTS_STATUS, this::onStatus).completion()))
       .onSuccess(v -> LOG.info("[backend: {}, last_id: {}] broadcaster started",
         log.backend(), log.lastId()));
@@ -83,7 +114,11 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = log == null ? Future.succeededFuture() : log.close();
+    // a clean shutdown leaves a checkpoint at the tip, so a log cut short afterwards is seen
+    // (never over a refused log: that would sign what the checkpoints disagree with)
+    Future<Void> signed = checkpoints != null && appends != null && refusal == null ? checkpoints.atShutdown()
+      : Future.succeededFuture();
+    Future<Void> closed = log == null ? signed : signed.eventually(() -> log.close());
     return redis == null ? closed : closed.eventually(() -> redis.close());
   }
 
@@ -99,6 +134,8 @@ public final class BroadcasterVerticle extends VerticleBase {
     if (role.getBoolean("writer", false)) {
       long taken = role.getLong("epoch");
       log.writerEpoch(String.valueOf(taken))
+        // the new writer counts the shared log afresh: the last writer appended since
+        .compose(set -> check(true))
         .onSuccess(set -> {
           epoch = taken;
           takeAppends();
@@ -111,6 +148,110 @@ public final class BroadcasterVerticle extends VerticleBase {
       gone.unregister();
       LOG.info("this node's broadcaster no longer takes appends");
     }
+  }
+
+  /**
+   * The checkpoint key and store: {@code events.checkpoint.key_file} (default: {@code checkpoint-key}
+   * beside a file log; a Redis log without a key file has no checkpoints), checkpoints in
+   * {@code checkpoints.jsonl} beside the file log or the Redis list {@code <key_prefix>checkpoints}.
+   */
+  private Future<Void> createCheckpoints(JsonObject config) {
+    JsonObject events = config().getJsonObject("events", new JsonObject());
+    boolean file = !"redis".equals(events.getString("backend", "file"));
+    String keyFile = config.getString("key_file");
+    if (keyFile == null && file) {
+      keyFile = Path.of(events.getString("file")).resolveSibling("checkpoint-key").toString();
+    }
+    if (keyFile == null) {
+      LOG.info("no events.checkpoint.key_file: no checkpoints are signed");
+      return Future.succeededFuture();
+    }
+    Path keyPath = Path.of(keyFile);
+    int every = config.getInteger("every_events", 1000);
+    acceptRewrite = config.getBoolean("accept_rewrite", false);
+    return vertx.executeBlocking(() -> CheckpointKey.loadOrCreate(keyPath), false)
+      .recover(err -> Future.failedFuture(new IllegalArgumentException(err.getMessage(), err)))
+      .map(key -> {
+        CheckpointStore store = file
+          ? new FileCheckpointStore(vertx, Path.of(events.getString("file")).resolveSibling("checkpoints.jsonl"))
+          : new RedisCheckpointStore(redis.api(),
+              events.getJsonObject("redis", new JsonObject()).getString("key_prefix", "chameleon:") + "checkpoints");
+        checkpoints = new Checkpointer(key, store, every);
+        LOG.info("[key: {}, every_events: {}] checkpoints are signed", key.fingerprint(), every);
+        return null;
+      });
+  }
+
+  /**
+   * Holds the log against its newest signed checkpoint: a checkpoint another key signed (or
+   * altered), a log with fewer events than it counted, or a log whose event at its id has another
+   * hash means the log was cut or rewritten while no node watched. Appends are then refused, and
+   * {@code events.status} (so {@code /health}) says why, until an operator accepts the log.
+   */
+  private Future<Void> check(boolean mayAccept) {
+    if (checkpoints == null) {
+      checked = true;
+      return Future.succeededFuture();
+    }
+    return checkpoints.load(log).compose(loaded -> startCheck())
+      .compose(held -> mayAccept ? acceptRewrite() : Future.succeededFuture())
+      .onSuccess(done -> checked = true);
+  }
+
+  private Future<Void> startCheck() {
+    refusal = null;
+    Checkpoint newest = checkpoints == null ? null : checkpoints.newest();
+    if (newest == null) {
+      return Future.succeededFuture();
+    }
+    String name = "its newest signed checkpoint (id " + newest.id() + ", count " + newest.count() + ")";
+    String untrusted = newest.untrustedBy(checkpoints.key());
+    if (untrusted != null) {
+      return refuse(name + " is not trusted: " + untrusted);
+    }
+    if (checkpoints.count() < newest.count()) {
+      return refuse("the event log holds " + checkpoints.count() + " events (last " + log.lastId()
+        + "), fewer than " + name + ": events were removed");
+    }
+    return log.read(newest.id(), newest.hash(), 1, Set.of()).<Void>mapEmpty().recover(err -> {
+      if (err instanceof Failure failure && failure.status() == 409) {
+        return refuse("the event log does not hold event " + newest.id() + " with the hash of " + name
+          + ": the log was rewritten");
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Future<Void> refuse(String reason) {
+    refusal = reason;
+    LOG.error("[reason: {}] the event log disagrees with its signed checkpoints; appends are refused"
+      + " (events.checkpoint.accept_rewrite=true for one start takes the log as it is)", reason);
+    return Future.succeededFuture();
+  }
+
+  /**
+   * With {@code events.checkpoint.accept_rewrite}, a refused log is taken as it is: the acceptance is
+   * appended as an {@code event_log_rewrite_accepted} event, and a checkpoint marked {@code rewrite}
+   * at the new tip sets the older checkpoints aside for verify.
+   */
+  private Future<Void> acceptRewrite() {
+    if (refusal == null || !acceptRewrite) {
+      return Future.succeededFuture();
+    }
+    String reason = refusal;
+    Checkpoint newest = checkpoints.newest();
+    JsonObject payload = new JsonObject().put("reason", reason).put("checkpoint", newest.toJson())
+      .put("tip", new JsonObject().put("id", log.tip().id()).put("hash", log.tip().hash()))
+      .put("setting", "events.checkpoint.accept_rewrite");
+    return log.append(List.of(new EventDraft("event_log_rewrite_accepted", payload)), null, EventLog.NO_DEADLINE)
+      .compose(events -> {
+        refusal = null;
+        checkpoints.appended(events);
+        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+        LOG.warn("[reason: {}, event: {}] events.checkpoint.accept_rewrite: the event log is taken as it is",
+          reason, events.get(0).id());
+        return checkpoints.write(true);
+      });
   }
 
   private EventLog createLog(JsonObject config) {
@@ -134,6 +275,22 @@ public final class BroadcasterVerticle extends VerticleBase {
   }
 
   private void onAppend(Message<JsonObject> message) {
+    if (!checked) {
+      check(true).onComplete(done -> {
+        if (done.succeeded()) {
+          onAppend(message);
+        } else {
+          BusClient.fail(message, Failure.unavailable("the event log cannot be held against its checkpoints: "
+            + done.cause().getMessage() + "; nothing was written"));
+        }
+      });
+      return;
+    }
+    if (refusal != null) {
+      BusClient.fail(message, Failure.unavailable("the event log refuses writes: " + refusal
+        + "; nothing was written"));
+      return;
+    }
     List<EventDraft> drafts;
     Tip expect;
     long startBy = EventLog.NO_DEADLINE;
@@ -161,6 +318,9 @@ public final class BroadcasterVerticle extends VerticleBase {
         // Reply first, then publish: the appender (the store) applies its events on the reply,
         // so whoever reacts to the published event and asks the store sees the change applied.
         message.reply(new JsonObject().put("events", array));
+        if (checkpoints != null) {
+          checkpoints.appended(events);
+        }
         array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
       })
       .onFailure(err -> BusClient.fail(message, err));
@@ -179,20 +339,56 @@ public final class BroadcasterVerticle extends VerticleBase {
       .onFailure(err -> BusClient.fail(message, err));
   }
 
+  /**
+   * {@code events.verify {head?}}: walks the chain, checking it against every signed checkpoint
+   * (from the newest accepted rewrite on) and the caller's pinned {@code head} ({@code <id>:<hash>}).
+   */
   private void onVerify(Message<JsonObject> message) {
-    log.verify()
+    CheckpointAudit.Pin pin;
+    try {
+      Object head = message.body() == null ? null : message.body().getValue("head");
+      pin = head == null ? null : CheckpointAudit.Pin.parse(head instanceof String text ? text : "");
+    } catch (IllegalArgumentException e) {
+      BusClient.fail(message, Failure.badRequest("head must be <event id>:<64 lowercase hex hash>"));
+      return;
+    }
+    Future<List<Checkpoint>> stored = checkpoints == null ? Future.succeededFuture(List.of())
+      : checkpoints.store().all().recover(err -> Future.failedFuture(
+          Failure.unavailable("checkpoints unreadable: " + err.getMessage())));
+    stored.compose(all -> {
+        CheckpointAudit audit = new CheckpointAudit(all, pin, checkpoints == null ? null : checkpoints.key());
+        return log.verify(audit).map(report -> report.toJson()
+          .put("checkpoints", audit.checkpoints()).put("checkpoints_set_aside", audit.setAside())
+          .put("head", pin == null ? null : pin.id() + ":" + pin.hash()));
+      })
       .onSuccess(report -> {
-        if (!report.ok()) {
-          LOG.warn("[checked: {}, first_bad_id: {}] event chain broken", report.checked(),
-            report.firstBadId());
+        if (!report.getBoolean("ok")) {
+          LOG.warn("[checked: {}, first_bad_id: {}, mismatch: {}] event chain broken", report.getLong("checked"),
+            report.getString("first_bad_id"), report.getString("mismatch"));
         }
-        message.reply(report.toJson());
+        message.reply(report);
       })
       .onFailure(err -> BusClient.fail(message, err));
   }
 
+  /** {@code events.head}: the live tip and the newest signed checkpoint, with the key that signed it. */
+  private void onHead(Message<JsonObject> message) {
+    Tip tip = log.tip();
+    JsonObject live = new JsonObject().put("id", tip.id()).put("hash", tip.hash());
+    if (checkpoints == null) {
+      message.reply(new JsonObject().put("tip", live).put("checkpoint", (Object) null).put("key", (Object) null));
+      return;
+    }
+    log.countedTip().compose(counted -> {
+        live.put("id", counted.tip().id()).put("hash", counted.tip().hash()).put("count", counted.count());
+        return checkpoints.store().newest();
+      })
+      .onSuccess(newest -> message.reply(checkpoints.describe(newest).put("tip", live)))
+      .onFailure(err -> BusClient.fail(message, Failure.unavailable("checkpoints unavailable: " + err.getMessage())));
+  }
+
   private void onStatus(Message<JsonObject> message) {
-    boolean up = log.available();
+    boolean up = log.available() && refusal == null;
     JsonObject status = new JsonObject()
       .put("backend", log.backend())
       .put("status", up ? "UP" : "DOWN")
@@ -202,7 +398,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       .put("last_id", log.lastId())
       .put("last_hash", log.tip().hash());
     if (!up) {
-      status.put("reason", log.unavailableReason());
+      status.put("reason", refusal != null ? "appends refused: " + refusal : log.unavailableReason());
     }
     message.reply(status);
   }

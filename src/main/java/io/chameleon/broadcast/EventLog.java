@@ -117,7 +117,25 @@ public interface EventLog {
   }
 
   /** Walks the whole chain from the oldest kept event. */
-  Future<ChainReport> verify();
+  default Future<ChainReport> verify() {
+    return verify(ChainAudit.NONE);
+  }
+
+  /**
+   * As {@link #verify()}, showing every event to {@code audit} on the way; an intact chain that the
+   * audit disagrees with is reported not ok, with the audit's words ({@link ChainReport#mismatch}).
+   */
+  Future<ChainReport> verify(ChainAudit audit);
+
+  /** The number of events appended to the log since its genesis (a trimmed log counts its trimmed). */
+  default Future<Long> count() {
+    return countedTip().map(CountedTip::count);
+  }
+
+  /** The tip and {@link #count()} read at one moment, so they describe the same log. */
+  default Future<CountedTip> countedTip() {
+    return Future.failedFuture(Failure.unavailable(backend() + " event log cannot count its events"));
+  }
 
   Future<Void> close();
 

@@ -18,6 +18,8 @@ public final class Addresses {
   public static final String EVENTS_VERIFY = "events.verify";
   /** Backend state and counters, for readiness and metrics. */
   public static final String EVENTS_STATUS = "events.status";
+  /** The live tip and the newest signed checkpoint: {@code {tip, checkpoint, key}}. */
+  public static final String EVENTS_HEAD = "events.head";
   /** Published (not sent): every event once it is durably appended. */
   public static final String EVENTS_APPENDED = "events.appended";
 

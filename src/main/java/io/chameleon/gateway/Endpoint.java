@@ -21,6 +21,7 @@ enum Endpoint {
 
   EVENTS_LIST(GET, "/api/events", Role.VIEWER, false),
   EVENTS_VERIFY(GET, "/api/events/verify", Role.VIEWER, false),
+  EVENTS_HEAD(GET, "/api/events/head", Role.VIEWER, false),
 
   GUARDIANS_EVALUATE(POST, "/api/guardians/evaluate", Role.OPERATOR, true),
   GUARDIANS_LIST(GET, "/api/guardians", Role.VIEWER, false),

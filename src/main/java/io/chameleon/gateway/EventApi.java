@@ -2,6 +2,8 @@ package io.chameleon.gateway;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Failure;
+import io.chameleon.checkpoint.CheckpointAudit;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,7 +31,23 @@ final class EventApi {
       page -> new JsonObject().put("events", page.getJsonArray("events")));
   }
 
+  void head(RoutingContext ctx) {
+    Envelope.reply(ctx, bus.request(Addresses.EVENTS_HEAD, new JsonObject()), head -> head);
+  }
+
+  /** {@code ?head=<id>:<hash>}: a head an auditor pinned earlier, which the log must still hold. */
   void verify(RoutingContext ctx) {
-    Envelope.reply(ctx, verifyBus.request(Addresses.EVENTS_VERIFY, new JsonObject()), report -> report);
+    JsonObject request = new JsonObject();
+    String head = ctx.queryParams().get("head");
+    if (head != null) {
+      try {
+        CheckpointAudit.Pin.parse(head);
+      } catch (IllegalArgumentException e) {
+        throw Failure.badRequest("head must be <event id>:<64 lowercase hex hash>, e.g. 1732536000000-0:"
+          + "0".repeat(64));
+      }
+      request.put("head", head);
+    }
+    Envelope.reply(ctx, verifyBus.request(Addresses.EVENTS_VERIFY, request), report -> report);
   }
 }

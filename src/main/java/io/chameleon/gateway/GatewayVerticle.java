@@ -157,6 +157,7 @@ public final class GatewayVerticle extends VerticleBase {
     handlers.put(Endpoint.METRICS, metrics());
     handlers.put(Endpoint.EVENTS_LIST, events::list);
     handlers.put(Endpoint.EVENTS_VERIFY, events::verify);
+    handlers.put(Endpoint.EVENTS_HEAD, events::head);
     handlers.put(Endpoint.GUARDIANS_EVALUATE, guardians::evaluate);
     handlers.put(Endpoint.GUARDIANS_LIST, guardians::list);
     handlers.put(Endpoint.GUARDIANS_GET, guardians::get);

@@ -39,6 +39,7 @@ class PermissionMatrixTest {
     new Row(Endpoint.METRICS, "GET", "/metrics", null, 200, 200, 200, 200),
     new Row(Endpoint.EVENTS_LIST, "GET", "/api/events", null, 401, 200, 200, 200),
     new Row(Endpoint.EVENTS_VERIFY, "GET", "/api/events/verify", null, 401, 200, 200, 200),
+    new Row(Endpoint.EVENTS_HEAD, "GET", "/api/events/head", null, 401, 200, 200, 200),
     new Row(Endpoint.GUARDIANS_LIST, "GET", "/api/guardians", null, 401, 200, 200, 200),
     new Row(Endpoint.GUARDIANS_GET, "GET", "/api/guardians/matrix-gate", null, 401, 200, 200, 200),
     new Row(Endpoint.GUARDIANS_EVALUATE, "POST", "/api/guardians/evaluate", EVALUATE, 401, 403, 200, 200),

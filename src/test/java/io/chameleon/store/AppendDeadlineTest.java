@@ -94,7 +94,8 @@ class AppendDeadlineTest {
     @Override public Future<EventPage> read(String afterId, String afterHash, int count, Set<String> types) {
       return log.read(afterId, afterHash, count, types);
     }
-    @Override public Future<ChainReport> verify() { return log.verify(); }
+    @Override public Future<ChainReport> verify(io.chameleon.broadcast.ChainAudit audit) { return log.verify(audit); }
+    @Override public Future<io.chameleon.broadcast.CountedTip> countedTip() { return log.countedTip(); }
     @Override public Future<Void> close() { return log.close(); }
     @Override public String backend() { return log.backend(); }
     @Override public boolean available() { return log.available(); }

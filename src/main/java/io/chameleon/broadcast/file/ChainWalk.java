@@ -1,5 +1,6 @@
 package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
@@ -23,12 +24,14 @@ final class ChainWalk {
   private final long size;
   private final OffsetIndex.Snapshot index;
   private final String lastHash;
+  private final ChainAudit audit;
 
-  ChainWalk(FileChannel reader, long size, OffsetIndex.Snapshot index, String lastHash) {
+  ChainWalk(FileChannel reader, long size, OffsetIndex.Snapshot index, String lastHash, ChainAudit audit) {
     this.reader = reader;
     this.size = size;
     this.index = index;
     this.lastHash = lastHash;
+    this.audit = audit;
   }
 
   ChainReport run() throws IOException {
@@ -51,11 +54,13 @@ final class ChainWalk {
       }
       expectedPrev = event.hash();
       prevId = id;
+      audit.see(checked, true, event);
     }
     if (!expectedPrev.equals(lastHash)) {
       return ChainReport.bad(checked, nameUnreadable(-1, "", prevId));
     }
-    return ChainReport.good(checked);
+    return ChainReport.good(checked)
+      .mismatch(audit.finish(checked, true, prevId == null ? EventId.ZERO.toString() : prevId.toString()));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.chameleon.broadcast.file;
 
+import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.CountedTip;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventHash;
@@ -300,16 +302,23 @@ public final class FileEventLog implements EventLog {
   }
 
   @Override
-  public Future<ChainReport> verify() {
+  public Future<ChainReport> verify(ChainAudit audit) {
     return onContext(() -> {
       if (!open) {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
       }
-      ChainWalk walk = new ChainWalk(reader, size, index.snapshot(), lastHash);
+      ChainWalk walk = new ChainWalk(reader, size, index.snapshot(), lastHash, audit);
       // unordered: a walk over a long log must not hold up the appends queued behind it
       return context.executeBlocking(walk::run, false)
         .recover(err -> Future.failedFuture(unavailable(err)));
     });
+  }
+
+  @Override
+  public Future<CountedTip> countedTip() {
+    // on the log's context: no batch commits between reading the tip and the index
+    return onContext(() -> open ? Future.succeededFuture(new CountedTip(tip(), index.size()))
+      : Future.failedFuture(Failure.unavailable("event log unavailable: not open")));
   }
 
   @Override

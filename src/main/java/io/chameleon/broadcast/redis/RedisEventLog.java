@@ -1,6 +1,8 @@
 package io.chameleon.broadcast.redis;
 
+import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
+import io.chameleon.broadcast.CountedTip;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventLog;
@@ -420,10 +422,33 @@ public final class RedisEventLog implements EventLog {
   }
 
   @Override
-  public Future<ChainReport> verify() {
+  public Future<ChainReport> verify(ChainAudit audit) {
     return onContext(() -> usable()
       .compose(v -> query(calls.api.hmget(List.of(keys.tip(), "id", "hash"))))
-      .compose(reply -> new StreamChainWalk(context, this::xrange, stored.tip(reply), maxLen > 0).run()));
+      .compose(reply -> new StreamChainWalk(context, this::xrange, stored.tip(reply), maxLen > 0, audit).run()));
+  }
+
+  /**
+   * Redis counts the entries ever added to a stream (XINFO STREAM {@code entries-added}, Redis 7),
+   * and the same reply holds the stream's last entry: one command, so count and tip agree.
+   */
+  @Override
+  public Future<CountedTip> countedTip() {
+    return onContext(() -> usable()
+      .compose(v -> query(calls.api.exists(List.of(keys.stream()))))
+      .compose(exists -> exists.toInteger() == 0 ? Future.succeededFuture(new CountedTip(Tip.EMPTY, 0))
+        : query(calls.api.xinfo(List.of("STREAM", keys.stream()))).map(info -> {
+          Response added = info.get("entries-added");
+          Response last = info.get("last-entry");
+          if (added == null) {
+            throw Failure.unavailable("Redis at " + redis.endpoint() + " does not count a stream's entries"
+              + " (XINFO STREAM entries-added needs Redis 7)");
+          }
+          if (last == null) {
+            return new CountedTip(Tip.EMPTY, added.toLong());
+          }
+          return new CountedTip(StreamEntries.event(last).tip(), added.toLong());
+        })));
   }
 
   /** Fails at once with a 503 when the log is closed or Redis is known not to answer. */

@@ -1,5 +1,6 @@
 package io.chameleon.broadcast.redis;
 
+import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
@@ -26,13 +27,15 @@ final class StreamChainWalk {
   private final Function<List<String>, Future<Response>> xrange;
   private final Tip tip;
   private final boolean trimmed;
+  private final ChainAudit audit;
 
   StreamChainWalk(Context context, Function<List<String>, Future<Response>> xrange, Tip tip,
-                  boolean trimmed) {
+                  boolean trimmed, ChainAudit audit) {
     this.context = context;
     this.xrange = xrange;
     this.tip = tip;
     this.trimmed = trimmed;
+    this.audit = audit;
   }
 
   Future<ChainReport> run() {
@@ -96,6 +99,7 @@ final class StreamChainWalk {
         }
         expectedPrev = event.hash();
         prevId = id;
+        audit.see(checked, anchoredAt == null, event);
       }
       return true;
     }
@@ -107,7 +111,8 @@ final class StreamChainWalk {
         // the tail up to the tip is gone (or, with no tip, the stream holds events nobody chained)
         return report(tip.isEmpty() ? firstId : tip.id());
       }
-      return report(null);
+      return report(null).mismatch(audit.finish(checked, anchoredAt == null,
+        prevId == null ? EventId.ZERO.toString() : prevId.toString()));
     }
 
     ChainReport report(String firstBadId) {
