@@ -359,6 +359,7 @@ public final class BroadcasterVerticle extends VerticleBase {
         CheckpointAudit audit = new CheckpointAudit(all, pin, checkpoints == null ? null : checkpoints.key());
         return log.verify(audit).map(report -> report.toJson()
           .put("checkpoints", audit.checkpoints()).put("checkpoints_set_aside", audit.setAside())
+          .put("checkpoints_other_keys", audit.otherKeys())
           .put("head", pin == null ? null : pin.id() + ":" + pin.hash()));
       })
       .onSuccess(report -> {

@@ -12,6 +12,8 @@ import java.util.Map;
  * Checks a chain walk against the signed checkpoints (from the newest accepted rewrite on) and an
  * optional head pinned by the caller: each must be an event of the log with that hash, at that
  * position from the genesis. The first disagreement is reported, naming the checkpoint and why.
+ * A checkpoint signed by another key than this node's is counted and left out: it proves nothing
+ * to this node (and a forger's own key must not make it fail or pass).
  * Plain Java: the walk calls it on its worker.
  */
 public final class CheckpointAudit implements ChainAudit {
@@ -41,6 +43,7 @@ public final class CheckpointAudit implements ChainAudit {
   private final List<Mark> order = new ArrayList<>();
   private final int checkpoints;
   private final int setAside;
+  private int otherKeys;
   private String problem;
 
   /**
@@ -61,6 +64,12 @@ public final class CheckpointAudit implements ChainAudit {
     for (int i = from; i < stored.size() && problem == null; i++) {
       Checkpoint checkpoint = stored.get(i);
       String name = "checkpoint #" + (i + 1) + " (id " + checkpoint.id() + ", count " + checkpoint.count() + ")";
+      if (key != null && !key.fingerprint().equals(checkpoint.key())) {
+        // signed by another key: proves nothing here, so it is neither trusted nor a mismatch (a
+        // cluster whose nodes do not share events.checkpoint.key_file; or a forger's own key)
+        otherKeys++;
+        continue;
+      }
       String untrusted = key == null ? "no checkpoint key is configured to check it" : checkpoint.untrustedBy(key);
       if (untrusted != null) {
         problem = name + ": " + untrusted;
@@ -83,7 +92,12 @@ public final class CheckpointAudit implements ChainAudit {
 
   /** Checkpoints checked (from the newest accepted rewrite on). */
   public int checkpoints() {
-    return checkpoints;
+    return checkpoints - otherKeys;
+  }
+
+  /** Checkpoints signed by another key than this node's, not checked. */
+  public int otherKeys() {
+    return otherKeys;
   }
 
   /** Older checkpoints set aside by an accepted rewrite. */

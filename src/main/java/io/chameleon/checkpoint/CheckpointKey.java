@@ -62,12 +62,18 @@ public final class CheckpointKey {
         if (dir != null && !Files.isDirectory(dir)) {
           Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        // written whole beside it, then linked in place: a node starting at the same moment
+        // (a cluster sharing the file) reads either no file or the whole key, never half of one
+        Path partial = Files.createTempFile(dir == null ? Path.of(".") : dir, ".checkpoint-key", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-          Files.writeString(file, fresh.encode(), StandardCharsets.UTF_8);
+          Files.writeString(partial, fresh.encode(), StandardCharsets.UTF_8);
+          Files.createLink(file, partial);
           return fresh;
         } catch (FileAlreadyExistsException raced) {
           // another process created it first: use theirs
+        } finally {
+          Files.deleteIfExists(partial);
         }
       }
       return decode(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());

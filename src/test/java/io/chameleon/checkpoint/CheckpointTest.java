@@ -152,7 +152,11 @@ class CheckpointTest {
   void theAuditSeesAForgedCheckpointAndAWrongPin() {
     List<Event> events = chain(4);
     Checkpoint forged = Checkpoint.sign(CheckpointKey.generate(), events.get(3).id(), events.get(3).hash(), 4, AT, false);
-    assertTrue(walk(new CheckpointAudit(List.of(forged), null, key), events).contains("not by this node's checkpoint key"));
+    // signed by another key: left out (neither trusted nor a mismatch), and counted
+    CheckpointAudit withForged = new CheckpointAudit(List.of(forged), null, key);
+    assertNull(walk(withForged, events));
+    assertEquals(1, withForged.otherKeys());
+    assertEquals(0, withForged.checkpoints());
     String found = walk(new CheckpointAudit(List.of(), new CheckpointAudit.Pin("3-0", "d".repeat(64)), key), events);
     assertTrue(found.startsWith("the pinned head 3-0: the log's event 3-0 has hash"), found);
     String missing = walk(new CheckpointAudit(List.of(), new CheckpointAudit.Pin("2-5", "d".repeat(64)), key), events);
