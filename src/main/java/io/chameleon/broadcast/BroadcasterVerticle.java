@@ -62,6 +62,8 @@ public final class BroadcasterVerticle extends VerticleBase {
   private boolean acceptRewrite;
   /** The writer epoch of this node while it holds the lease (cluster), else null. */
   private Long epoch;
+  /** Counts the writer announcements, so a late outcome of an earlier one is ignored. */
+  private long roleChanges;
 
   public BroadcasterVerticle() {
     this(UnaryOperator.identity());
@@ -131,16 +133,9 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   /** The writer lease of this node changed hands: {@code {writer, epoch}}. */
   private void onRole(JsonObject role) {
+    roleChanges++;
     if (role.getBoolean("writer", false)) {
-      long taken = role.getLong("epoch");
-      log.writerEpoch(String.valueOf(taken))
-        // the new writer counts the shared log afresh: the last writer appended since
-        .compose(set -> check(true))
-        .onSuccess(set -> {
-          epoch = taken;
-          takeAppends();
-          LOG.info("[epoch: {}] this node's broadcaster takes appends", taken);
-        });
+      becomeWriter(role.getLong("epoch"), roleChanges);
     } else if (appends != null) {
       epoch = null;
       MessageConsumer<JsonObject> gone = appends;
@@ -148,6 +143,36 @@ public final class BroadcasterVerticle extends VerticleBase {
       gone.unregister();
       LOG.info("this node's broadcaster no longer takes appends");
     }
+  }
+
+  /**
+   * Takes appends for epoch {@code taken} once the log has the epoch and the checkpoint check
+   * passed; while Redis cannot answer (restarting, loading its data) it tries again every second,
+   * for as long as this node is still that writer — else the store beside it would commit to a log
+   * that takes no appends.
+   */
+  private void becomeWriter(long taken, long change) {
+    log.writerEpoch(String.valueOf(taken))
+      // the new writer counts the shared log afresh: the last writer appended since
+      .compose(set -> check(true))
+      .onComplete(ready -> {
+        if (change != roleChanges) {
+          return; // the lease moved on meanwhile
+        }
+        if (ready.succeeded()) {
+          epoch = taken;
+          takeAppends();
+          LOG.info("[epoch: {}] this node's broadcaster takes appends", taken);
+        } else {
+          LOG.warn("[epoch: {}, error: {}] this node's broadcaster cannot take appends yet; trying again in 1 s",
+            taken, ready.cause().getMessage());
+          vertx.setTimer(1000, again -> {
+            if (change == roleChanges) {
+              becomeWriter(taken, change);
+            }
+          });
+        }
+      });
   }
 
   /**

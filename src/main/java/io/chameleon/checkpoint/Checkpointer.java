@@ -48,7 +48,7 @@ public final class Checkpointer {
 
   /**
    * Counts the log and finds the newest checkpoint this key signed (at start, and when this node
-   * becomes the writer). Checkpoints another key signed are left to verify, which reports them: a
+   * becomes the writer). Checkpoints another key signed prove nothing here (verify leaves them out): a
    * forged one must not hide this key's newest from the start check, and a cluster whose nodes were
    * not given one key file would otherwise refuse every take-over.
    */
@@ -70,7 +70,7 @@ public final class Checkpointer {
       }
       if (foreign > 0) {
         LOG.warn("[checkpoints: {}, key: {}] the newest checkpoints were signed by another key than this node's;"
-          + " verify reports them (every node of a cluster needs the same events.checkpoint.key_file)",
+          + " they are not checked (give every node of a cluster the same events.checkpoint.key_file)",
           foreign, key.fingerprint());
       }
       return null;
