@@ -1,18 +1,18 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.broadcast.checkpoint.Checkpoint;
+import io.chameleon.broadcast.checkpoint.CheckpointAudit;
+import io.chameleon.broadcast.checkpoint.CheckpointKey;
+import io.chameleon.broadcast.checkpoint.CheckpointStore;
+import io.chameleon.broadcast.checkpoint.Checkpointer;
+import io.chameleon.broadcast.checkpoint.FileCheckpointStore;
+import io.chameleon.broadcast.checkpoint.RedisCheckpointStore;
 import io.chameleon.broadcast.file.FileEventLog;
 import io.chameleon.broadcast.redis.RedisEventLog;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Tip;
-import io.chameleon.checkpoint.Checkpoint;
-import io.chameleon.checkpoint.CheckpointAudit;
-import io.chameleon.checkpoint.CheckpointKey;
-import io.chameleon.checkpoint.CheckpointStore;
-import io.chameleon.checkpoint.Checkpointer;
-import io.chameleon.checkpoint.FileCheckpointStore;
-import io.chameleon.checkpoint.RedisCheckpointStore;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;

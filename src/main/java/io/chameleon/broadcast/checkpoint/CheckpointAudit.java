@@ -1,4 +1,4 @@
-package io.chameleon.checkpoint;
+package io.chameleon.broadcast.checkpoint;
 
 import io.chameleon.broadcast.ChainAudit;
 import io.chameleon.broadcast.Event;

@@ -1,4 +1,4 @@
-package io.chameleon.checkpoint;
+package io.chameleon.broadcast.checkpoint;
 
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventLog;

@@ -1,4 +1,4 @@
-package io.chameleon.checkpoint;
+package io.chameleon.broadcast.checkpoint;
 
 import io.chameleon.bus.EventId;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.chameleon.checkpoint;
+package io.chameleon.broadcast.checkpoint;
 
 import io.vertx.core.Future;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.chameleon.checkpoint;
+package io.chameleon.broadcast.checkpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
