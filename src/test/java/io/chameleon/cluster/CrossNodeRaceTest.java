@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.cluster.ProcessCluster.StreamEvent;
 import io.chameleon.support.ClusterProcess;
-import io.chameleon.support.ClusterProcess.Kind;
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.Jwts;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,37 +17,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md C20's race across nodes with real processes: three Chameleon JVMs (two store nodes, one
  * gateway-only node), and 100 pilots approving one intervention request at once, a third of them
  * through each gateway — the one writer's store decides, whichever gateway a call came through.
  */
-class CrossNodeRaceTest {
+class CrossNodeRaceTest extends ClusterOfThree {
 
   static final int ROUNDS = 20;
   static final int RACERS = 100;
 
-  @TempDir
-  static Path dir;
-
-  static ProcessCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ProcessCluster.start(dir, Kind.STORE, Kind.STORE, Kind.GATEWAY);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /**
    * Verifies that 100 concurrent approvals of one request through three gateways on three nodes,

@@ -11,7 +11,6 @@ import io.chameleon.support.ClusterProcess.Kind;
 import io.chameleon.support.Http;
 import io.chameleon.support.Http.Response;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,13 +20,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md D25 with real processes: three Chameleon JVMs (two store nodes, one gateway-only node) on
@@ -37,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has one effect, writes resume within 10 s, and the chain verifies.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class KillTheWriterTest {
+class KillTheWriterTest extends ClusterOfThree {
 
   static final int REQUESTS = 1000;
   static final int KILL_AT = 300;
@@ -45,24 +41,8 @@ class KillTheWriterTest {
   /** The bus timeout (bus.timeout_ms, 5 s) and what a loaded machine adds to its answer. */
   static final long VISIBLE_FAILURE_MS = 5000 + 1500;
 
-  @TempDir
-  static Path dir;
-
-  static ProcessCluster cluster;
   /** Every request of both loads, for the final count. */
   static final List<Call> all = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ProcessCluster.start(dir, Kind.STORE, Kind.STORE, Kind.GATEWAY);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /**
    * Verifies that killing the writer with SIGKILL at request 300 of 1,000 loses no acknowledged

@@ -10,7 +10,6 @@ import io.chameleon.support.ClusterProcess;
 import io.chameleon.support.ClusterProcess.Kind;
 import io.chameleon.support.Http.Response;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,13 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md C20's deposed writer with real processes: the writer JVM is frozen with SIGSTOP past its
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the writes it had queued lands, and the chain stays one line.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PauseTheWriterTest {
+class PauseTheWriterTest extends ClusterOfThree {
 
   /**
    * How long the writer stays stopped: past its lease (5 s), short of Hazelcast's heartbeat timeout
@@ -50,22 +46,6 @@ class PauseTheWriterTest {
   /** Each gateway gets a write this often, answered or not. */
   static final long WRITE_EVERY_MS = 30;
 
-  @TempDir
-  static Path dir;
-
-  static ProcessCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ProcessCluster.start(dir, Kind.STORE, Kind.STORE, Kind.GATEWAY);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close(); // SIGCONT first for a node still stopped, then SIGKILL, each by its pid
-    }
-  }
 
   /**
    * Verifies that a writer stopped past its lease is replaced, gets none of its queued writes into

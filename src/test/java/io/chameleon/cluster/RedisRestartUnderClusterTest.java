@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chameleon.cluster.OneShotWrites.Write;
 import io.chameleon.cluster.ProcessCluster.StreamEvent;
 import io.chameleon.support.ClusterProcess;
-import io.chameleon.support.ClusterProcess.Kind;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md D25's Redis half under a running cluster of real processes: three Chameleon JVMs (two
@@ -32,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * port: writes fail with 503 while it is down and resume by themselves once it is back, and nothing
  * acknowledged is lost.
  */
-class RedisRestartUnderClusterTest {
+class RedisRestartUnderClusterTest extends ClusterOfThree {
 
   /** Each gateway gets a write this often, answered or not. */
   static final long WRITE_EVERY_MS = 30;
@@ -41,22 +36,6 @@ class RedisRestartUnderClusterTest {
   /** The bus timeout (bus.timeout_ms, 5 s) and what a loaded machine adds to its answer. */
   static final long ANSWER_WITHIN_MS = 5000 + 1500;
 
-  @TempDir
-  static Path dir;
-
-  static ProcessCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ProcessCluster.start(dir, Kind.STORE, Kind.STORE, Kind.GATEWAY);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close(); // the redis-server too, by its pid
-    }
-  }
 
   /**
    * Verifies that with the cluster's redis-server killed, writes through every gateway fail with
