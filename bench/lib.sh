@@ -92,3 +92,21 @@ build_bench() { # repo-dir bench-dir [product build dir]
   (cd "$1" && mvn -q -B "${off[@]}" -DskipTests -Dbuild.dir="${3:-/tmp/build-bench-main}" install) &&
     (cd "$2" && mvn -q -B "${off[@]}" package)
 }
+
+# Before a run: the product's fat jar ($jar) and, when the script uses it, bench/'s
+# benchmarks.jar ($bench_jar), each built when missing or older than a source — a stale jar would
+# measure yesterday's code. CHAMELEON_JAR given by the caller is used as it is.
+ensure_jars() { # repo-dir bench-dir product-build-dir [bench-jar]
+  local stale_product="" stale_bench=""
+  if [[ -z "${CHAMELEON_JAR:-}" ]] && { [[ ! -f "$jar" ]] || [[ -n "$(find "$1/src/main" "$1/pom.xml" -newer "$jar" -type f -print -quit)" ]]; }; then
+    stale_product=1
+  fi
+  if [[ -n "${4:-}" ]] && { [[ ! -f "$4" ]] || [[ -n "$(find "$2/src" "$2/pom.xml" "$1/src/main" -newer "$4" -type f -print -quit)" ]]; }; then
+    stale_bench=1
+  fi
+  if [[ -n "$stale_bench" ]]; then
+    build_bench "$1" "$2" "$3" # installs the product too, which writes $3/chameleon.jar
+  elif [[ -n "$stale_product" ]]; then
+    (cd "$1" && mvn -q -B -DskipTests -Dbuild.dir="$3" package)
+  fi
+}

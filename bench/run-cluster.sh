@@ -45,10 +45,7 @@ OUT="${OUT:-$here/results/cluster-$TS.md}"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server not found" >&2; exit 1; }
-[[ -f "$jar" ]] || (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
-if [[ ! -f "$bench_jar" ]] || [[ -n "$(find "$here/src" "$repo/src/main" -newer "$bench_jar" -type f -print -quit)" ]]; then
-  build_bench "$repo" "$here" "$main_build"
-fi
+ensure_jars "$repo" "$here" "$main_build" "$bench_jar"
 
 work="$(mktemp -d /tmp/chameleon-cluster.XXXXXX)"
 declare -A PID=()

@@ -46,10 +46,7 @@ TS="$(date -u +%Y%m%dT%H%MZ)"
 OUT="${OUT:-$here/results/restart-$TS.md}"
 
 command -v redis-server >/dev/null || { echo "redis-server not found" >&2; exit 1; }
-[[ -f "$jar" ]] || (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
-if [[ ! -f "$bench_jar" ]] || [[ -n "$(find "$here/src" "$repo/src/main" -newer "$bench_jar" -type f -print -quit)" ]]; then
-  build_bench "$repo" "$here" "$main_build"
-fi
+ensure_jars "$repo" "$here" "$main_build" "$bench_jar"
 
 work="$(mktemp -d /tmp/chameleon-restart.XXXXXX)"
 REDIS_PID="" NODE_PID=""

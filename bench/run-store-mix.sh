@@ -33,7 +33,7 @@ TS="$(date -u +%Y%m%dT%H%MZ)"
 OUT="${OUT:-$here/results/store-mix-$TS.md}"
 
 command -v redis-server >/dev/null || { echo "redis-server not found" >&2; exit 1; }
-[[ -f "$jar" ]] || (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
+ensure_jars "$repo" "$here" "$main_build"
 
 work="$(mktemp -d /tmp/chameleon-store-mix.XXXXXX)"
 REDIS_PID="" NODE_PID=""
