@@ -153,24 +153,7 @@ public final class ClusterProcess implements AutoCloseable {
 
   /** Stops every member given (nulls skipped) by its pid, even when one of them fails to stop. */
   public static void closeAll(List<? extends AutoCloseable> closeables) {
-    RuntimeException first = null;
-    for (AutoCloseable closeable : closeables) {
-      if (closeable == null) {
-        continue;
-      }
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        if (first == null) {
-          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    ClusterNode.closeAll(closeables.toArray(AutoCloseable[]::new));
   }
 
   /** SIGKILL: the member dies as a crashed machine would, leaving the cluster without a word. */
