@@ -3,6 +3,7 @@ package io.chameleon.guardian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.chameleon.bus.UtcTimestamps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -21,7 +22,7 @@ class FlatViewTest {
       "2026-11-25T12:00:00.123456789Z", "2024-02-29T23:59:59.999Z", "0000-01-01T00:00:00Z",
       "9999-12-31T23:59:59.999999999Z", "1969-12-31T23:59:59.5Z", "2000-02-29T00:00:00Z");
     for (String text : cases) {
-      assertEquals(Instant.parse(text), FlatView.parsePlainUtc(text), text);
+      assertEquals(Instant.parse(text), UtcTimestamps.parse(text), text);
     }
     Random random = new Random(7);
     for (int i = 0; i < 20_000; i++) {
@@ -31,7 +32,7 @@ class FlatViewTest {
         continue; // before year 0: not the plain form
       }
       String text = instant.toString();
-      assertEquals(instant, FlatView.parsePlainUtc(text), text);
+      assertEquals(instant, UtcTimestamps.parse(text), text);
       assertEquals(instant, FlatView.parseInstant(text), text);
     }
   }
@@ -43,7 +44,7 @@ class FlatViewTest {
       "2026-11-25T24:00:00Z", "2026-11-25T12:60:00Z", "2026-11-25T12:00:60Z", "2026-11-25T12:00:00.Z",
       "2026-11-25T12:00:00.1234567890Z", "2026-11-25 12:00:00Z", "2026-11-25T12:00:00+01:00",
       "+12026-11-25T12:00:00Z", "2026-1a-25T12:00:00Z", "2026-11-25T12:00:00z", "")) {
-      assertNull(FlatView.parsePlainUtc(text), text);
+      assertNull(UtcTimestamps.parse(text), text);
       Instant expected;
       try {
         expected = Instant.parse(text);
