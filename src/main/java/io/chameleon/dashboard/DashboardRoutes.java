@@ -3,8 +3,6 @@ package io.chameleon.dashboard;
 import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -65,6 +63,7 @@ public final class DashboardRoutes {
       options.setOrigin(settings.allowedOrigin());
     }
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkOrigin(ctx, settings.allowedOrigin()));
+    router.route(SOCKET_PATH + "/*").handler(DashboardRoutes::guardUpgrade);
     String iframePolicy = SockJsPagePolicy.iframe(settings.allowedOrigin());
     router.getWithRegex(SockJsPagePolicy.IFRAME_PATH).handler(ctx -> pagePolicy(ctx, iframePolicy));
     router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
@@ -85,14 +84,15 @@ public final class DashboardRoutes {
   }
 
   /**
-   * Messages the session never sees because the transport refused them first: a frame over the
-   * server's {@code maxWebSocketFrameSize} (Netty stops reading it at its header, then Vert.x drops
-   * the connection) or fragments adding up to more than {@code maxWebSocketMessageSize} (Vert.x
-   * drops the partial message). Either is a message over the 64 KiB limit: close with 1009 as the
-   * session does for the smaller ones, so the client learns why. Anything else is only logged.
+   * A message the session never sees because Vert.x refused it first: fragments adding up to more
+   * than the server's {@code maxWebSocketMessageSize} (Vert.x drops the partial message). It is a
+   * message over the 64 KiB limit: close with 1009 as the session does for the smaller ones, so the
+   * client learns why. A single frame over the transport's limit, and the other protocol errors, are
+   * {@link ProtocolErrorClose}'s. Anything else is only logged.
    */
   private static void onSocketError(SockJSSocket socket, Throwable err) {
-    if (isOversized(err)) {
+    // Vert.x's message aggregator has no exception type of its own for this
+    if (err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
       LOG.debug("socket message too big [remote: {}, cause: {}]", socket.remoteAddress(), err.getMessage());
       socket.close(DashboardSession.CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
     } else {
@@ -100,12 +100,12 @@ public final class DashboardRoutes {
     }
   }
 
-  private static boolean isOversized(Throwable err) {
-    if (err instanceof CorruptedWebSocketFrameException corrupted) {
-      return corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+  /** A WebSocket upgrade gets {@link ProtocolErrorClose} on its connection before SockJS takes it. */
+  private static void guardUpgrade(RoutingContext ctx) {
+    if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      ProtocolErrorClose.install(ctx.request());
     }
-    // Vert.x's message aggregator has no exception type of its own for this
-    return err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size");
+    ctx.next();
   }
 
   /**

@@ -120,9 +120,14 @@ public final class GatewayVerticle extends VerticleBase {
       // Dashboard socket: a message of up to 4x its 64 KiB limit (room for SockJS's escaping)
       // reaches the session, which closes with 1009. The transport stops a larger frame at its
       // header, and a larger fragmented message at this size, so no message costs more memory
-      // than this; DashboardRoutes answers those with 1009 too.
+      // than this; the dashboard answers those with 1009 too (ProtocolErrorClose, DashboardRoutes).
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
-      .setMaxWebSocketMessageSize(4 * 64 * 1024);
+      .setMaxWebSocketMessageSize(4 * 64 * 1024)
+      // no WebSocket compression: a deflate context costs ~300 KB per socket, a small compressed
+      // frame can inflate to a large one, and without an extension a frame's reserved bits are a
+      // protocol error (1002) instead of being let through
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options)
       .connectionHandler(guard::onConnection)
       .invalidRequestHandler(RequestFraming::invalid)
