@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authentication (bearer JWT → {@link Pilot}) and authorisation (the pilot's role against the
- * {@link Endpoint} table). Every decision is logged on the {@code chameleon.access} logger with the
+ * {@link Endpoint} table). Every decision is logged ({@link AccessLog}, {@code chameleon.access}) with the
  * pilot, role, method and path — never the token, and each value escaped by {@link LogText} so a
  * {@code sub} holding a line feed cannot forge a line — and every 403 becomes a
  * {@code pilot_auth_denied} event: a pilot's first in a second at once, the rest of that second as
@@ -37,6 +37,7 @@ final class AccessControl {
 
   private final TokenVerifier tokens;
   private final BusClient bus;
+  private final AccessLog log;
   private final Counter allowed;
   private final Counter unauthenticated;
   private final Counter forbidden;
@@ -48,6 +49,7 @@ final class AccessControl {
   AccessControl(Vertx vertx, TokenVerifier tokens, BusClient bus) {
     this.tokens = tokens;
     this.bus = bus;
+    this.log = new AccessLog(vertx);
     vertx.setPeriodic(DENIAL_WINDOW_MS, id -> denials.flush(System.currentTimeMillis(), false)
       .forEach(summary -> record(summary)));
     MeterRegistry registry = BackendRegistries.getDefaultNow();
@@ -105,16 +107,20 @@ final class AccessControl {
     return ctx -> {
       Pilot pilot = ctx.get(PILOT);
       if (pilot.role().atLeast(required)) {
-        ACCESS.info("allow [pilot: {}, role: {}, method: {}, path: {}]",
-          LogText.of(pilot.id()), pilot.role(), LogText.of(ctx.request().method()), LogText.of(ctx.request().path()));
+        if (log.enabled()) {
+          log.line("allow [pilot: " + LogText.of(pilot.id()) + ", role: " + pilot.role()
+            + ", method: " + LogText.of(ctx.request().method()) + ", path: " + LogText.of(ctx.request().path()) + "]");
+        }
         increment(allowed);
         ctx.next();
         return;
       }
       String message = "requires role " + required + ", pilot has " + pilot.role();
-      ACCESS.info("deny 403 [pilot: {}, role: {}, method: {}, path: {}, required: {}]",
-        LogText.of(pilot.id()), pilot.role(), LogText.of(ctx.request().method()), LogText.of(ctx.request().path()),
-        required);
+      if (log.enabled()) {
+        log.line("deny 403 [pilot: " + LogText.of(pilot.id()) + ", role: " + pilot.role()
+          + ", method: " + LogText.of(ctx.request().method()) + ", path: " + LogText.of(ctx.request().path())
+          + ", required: " + required + "]");
+      }
       increment(forbidden);
       DenialWindow.Denial denial = denials.deny(System.currentTimeMillis(), pilot.id(),
         pilot.role().name(), required.name(), ctx.request().method().name(), ctx.request().path());
@@ -147,8 +153,10 @@ final class AccessControl {
   }
 
   private void deny401(RoutingContext ctx, String why, boolean tokenSent) {
-    ACCESS.info("deny 401 [method: {}, path: {}, why: {}]", LogText.of(ctx.request().method()),
-      LogText.of(ctx.request().path()), LogText.of(why));
+    if (log.enabled()) {
+      log.line("deny 401 [method: " + LogText.of(ctx.request().method()) + ", path: " + LogText.of(ctx.request().path())
+        + ", why: " + LogText.of(why) + "]");
+    }
     increment(unauthenticated);
     ctx.response().putHeader("WWW-Authenticate", tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer");
     ctx.fail(new Failure(401, tokenSent ? "invalid token: " + why : why));
@@ -159,6 +167,11 @@ final class AccessControl {
     NoToken() {
       super("missing bearer token", null, false, false);
     }
+  }
+
+  /** Writes the access lines still waiting (the gateway's stop). */
+  void flushLog() {
+    log.flush();
   }
 
   private static void increment(Counter counter) {

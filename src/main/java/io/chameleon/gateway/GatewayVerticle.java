@@ -40,6 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final BiConsumer<Vertx, Router> moreRoutes;
   private HttpServer server;
+  private AccessControl access;
 
   /** The API only. */
   public GatewayVerticle() {
@@ -59,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
     long timeout = config.getJsonObject("bus").getInteger("timeout_ms");
     BusClient bus = new BusClient(vertx, timeout);
 
-    AccessControl access = new AccessControl(vertx, TokenVerifier.create(vertx, auth), bus);
+    access = new AccessControl(vertx, TokenVerifier.create(vertx, auth), bus);
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
     Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
@@ -137,6 +138,14 @@ public final class GatewayVerticle extends VerticleBase {
         server = s;
         LOG.info("gateway listening [host: {}, port: {}]", http.getString("host"), s.actualPort());
       });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (access != null) {
+      access.flushLog();
+    }
+    return Future.succeededFuture();
   }
 
   /** The endpoint's route with each of its methods (a GET route answers HEAD too). */

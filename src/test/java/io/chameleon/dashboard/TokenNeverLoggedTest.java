@@ -35,6 +35,9 @@ class TokenNeverLoggedTest {
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     captured.start();
     root.addAppender(captured);
+    // the gateway's access lines, in batches on their own logger
+    Logger accessLines = (Logger) LoggerFactory.getLogger("chameleon.access.lines");
+    accessLines.addAppender(captured);
     chameleon.setLevel(Level.DEBUG);
     access.setLevel(Level.DEBUG);
     Vertx clientVertx = Vertx.vertx();
@@ -61,6 +64,7 @@ class TokenNeverLoggedTest {
       }
     } finally {
       root.detachAppender(captured);
+      accessLines.detachAppender(captured);
       chameleon.setLevel(chameleonBefore);
       access.setLevel(accessBefore);
       TestNode.await(clientVertx.close());
@@ -68,7 +72,9 @@ class TokenNeverLoggedTest {
     List<String> lines = captured.list.stream()
       .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
       .toList();
-    assertTrue(lines.stream().anyMatch(l -> l.contains("pilot-logged")), "the access log said nothing: " + lines);
+    assertTrue(lines.stream().anyMatch(l -> l.contains("socket allow [pilot: pilot-logged")), "the socket said nothing: " + lines);
+    assertTrue(lines.stream().anyMatch(l -> l.contains("allow [pilot: pilot-logged, role: ADMIN, method: GET")),
+      "the access log said nothing: " + lines);
     for (String token : List.of(good, forged)) {
       String signature = token.substring(token.lastIndexOf('.') + 1);
       for (String line : lines) {

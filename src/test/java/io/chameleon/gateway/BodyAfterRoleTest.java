@@ -1,12 +1,10 @@
 package io.chameleon.gateway;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.chameleon.support.AccessLines;
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -17,12 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * SPEC §1 order for bodies: 401, then the endpoint's 403, and only then 413 — the body of a caller
@@ -101,22 +99,13 @@ class BodyAfterRoleTest {
   /** Verifies that each 403 before the body is still logged and recorded as pilot_auth_denied. */
   @Test
   void earlyRefusalsAreStillRecorded() {
-    Logger access = (Logger) LoggerFactory.getLogger("chameleon.access");
-    Level before = access.getLevel();
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    access.addAppender(captured);
-    access.setLevel(Level.INFO);
     String pilot = "viewer-" + UUID.randomUUID();
-    try {
+    try (AccessLines access = new AccessLines()) {
       Response r = node.http.send("PUT", "/api/guardians/recorded", node.token(pilot, "VIEWER"), oneByteOver());
       assertEquals(403, r.status(), r.body());
-    } finally {
-      access.detachAppender(captured);
-      access.setLevel(before);
+      await().atMost(Duration.ofSeconds(5)).until(() -> access.messages().stream()
+        .anyMatch(m -> m.startsWith("deny 403") && m.contains(pilot)));
     }
-    assertTrue(captured.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("deny 403")
-      && e.getFormattedMessage().contains(pilot)), "no deny 403 line for " + pilot);
     JsonArray events = node.http.get("/api/events?count=1000", node.token("admin-read", "ADMIN")).data().getJsonArray("events");
     assertTrue(events.stream().map(JsonObject.class::cast)
       .anyMatch(e -> "pilot_auth_denied".equals(e.getString("event_type"))

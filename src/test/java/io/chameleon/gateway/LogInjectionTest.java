@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.chameleon.app.EscapedMessage;
 import io.chameleon.bus.LogText;
+import io.chameleon.support.AccessLines;
 import io.chameleon.support.TestNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,27 +38,23 @@ class LogInjectionTest {
    */
   @Test
   void aForgedSubIsEscapedInTheAccessLog() {
-    Logger access = (Logger) LoggerFactory.getLogger("chameleon.access");
-    Level before = access.getLevel();
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    access.addAppender(captured);
-    access.setLevel(Level.INFO);
-    try (TestNode node = TestNode.start(dataDir)) {
+    List<String> lines;
+    try (AccessLines access = new AccessLines(); TestNode node = TestNode.start(dataDir)) {
       String viewer = node.token(FORGED, "VIEWER");
       assertEquals(200, node.http.get("/api/guardians", viewer).status());
       assertEquals(403, node.http.send("PUT", "/api/guardians/x", viewer, "{\"type\":\"PASS_THRU\"}").status());
       assertEquals(401, node.http.get("/api/guardians", viewer + "x").status());
-    } finally {
-      access.detachAppender(captured);
-      access.setLevel(before);
+      node.close(); // the gateway writes what is waiting when it stops
+      lines = access.raw();
     }
-    List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("allow") && l.contains("mallory\\n2026")), lines.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("deny 403") && l.contains("\\r\\u0000\\u001b[31mred")),
+    List<String> messages = lines.stream().map(l -> l.substring(l.indexOf(" - ") + 3)).toList();
+    assertTrue(messages.stream().anyMatch(l -> l.startsWith("allow") && l.contains("mallory\\n2026")), lines.toString());
+    assertTrue(messages.stream().anyMatch(l -> l.startsWith("deny 403") && l.contains("\\r\\u0000\\u001b[31mred")),
       lines.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.startsWith("deny 401")), lines.toString());
+    assertTrue(messages.stream().anyMatch(l -> l.startsWith("deny 401")), lines.toString());
     lines.forEach(l -> assertFalse(hasControl(l), l));
+    // each line has the layout of every other log line
+    lines.forEach(l -> assertTrue(l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[[^\\]]+\\] chameleon\\.access - .*"), l));
   }
 
   /** Verifies the escapes: control characters as escapes, a backslash doubled, plain text untouched. */
@@ -86,7 +80,10 @@ class LogInjectionTest {
     assertEquals("value: a\\nb\\u001b", converter.convert(event));
     try (InputStream in = EscapedMessage.class.getResourceAsStream("/logback.xml")) {
       String config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(config.contains("%escapedMsg%n") && !config.contains("%msg"), config);
+      // every layout escapes, except the access lines' (gateway/AccessLog escapes each line itself)
+      assertTrue(config.contains("%escapedMsg%n"), config);
+      assertEquals(1, config.split("%msg", -1).length - 1, config);
+      assertTrue(config.matches("(?s).*<appender name=\"ACCESS_LINES\"[^/]*<pattern>%msg%n</pattern>.*"), config);
     }
   }
 }
