@@ -3,7 +3,7 @@ package io.chameleon.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,13 +13,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 8 item 9 and SPEC §7 on the wire, with a plain TCP socket that writes its own frames: a
@@ -28,21 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the connection then ends in order (the client may finish writing, reads the close frame,
  * then end of stream), never with a reset that would hide the close frame from the client.
  */
-class SocketProtocolErrorTest {
-
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
+class SocketProtocolErrorTest extends OneNodePerClass {
 
   /** Verifies that a 4 MiB frame, written whole by the client, gets 1009 and an orderly end. */
   @Test

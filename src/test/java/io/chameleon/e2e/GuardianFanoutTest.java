@@ -4,36 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Guardian fan-out through named references (issue 8, item 6), through the API of a real node with
  * {@code guardian.max_visits} 200 and {@code guardian.max_trace_bytes} 8192.
  */
-class GuardianFanoutTest {
+@OneNodePerClass.Config("{\"guardian\":{\"max_visits\":200,\"max_trace_bytes\":8192}}")
+class GuardianFanoutTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
   static String admin;
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir, new JsonObject().put("guardian",
-      new JsonObject().put("max_visits", 200).put("max_trace_bytes", 8192)));
     admin = node.token("admin-1", "ADMIN");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
   }
 
   private static JsonObject orOf(String name, int n) {

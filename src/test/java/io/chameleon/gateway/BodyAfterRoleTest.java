@@ -6,44 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.AccessLines;
 import io.chameleon.support.Http.Response;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §1 order for bodies: 401, then the endpoint's 403, and only then 413 — the body of a caller
  * who may not use the route is never read. An authorised caller's body still arrives whole, also
  * when its token is verified for the first time.
  */
-class BodyAfterRoleTest {
-
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
+class BodyAfterRoleTest extends OneNodePerClass {
 
   static final String GUARDIAN = "{\"type\":\"PASS_THRU\",\"attributes\":{}}";
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   private static String oneByteOver() {
     String pad = "{\"type\":\"PASS_THRU\",\"attributes\":{},\"x\":\"";
@@ -68,13 +47,10 @@ class BodyAfterRoleTest {
     Response toOperatorRoute = node.http.post("/api/guardians/evaluate", node.token("viewer-big", "VIEWER"), body);
     assertEquals(403, toOperatorRoute.status(), toOperatorRoute.body());
 
-    HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + "/api/guardians/big"))
-      .header("Authorization", "Bearer " + node.token("operator-big", "OPERATOR"))
+    Response chunked = node.http.send(node.http.request("/api/guardians/big", node.token("operator-big", "OPERATOR"))
       .header("Content-Type", "application/json")
-      .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[200 * 1024])))
-      .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
-    assertEquals(403, response.statusCode(), response.body());
+      .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[200 * 1024]))));
+    assertEquals(403, chunked.status(), chunked.body());
 
     // only a caller with the role gets as far as the size check
     Response admin = node.http.send("PUT", "/api/guardians/big", node.token("admin-big", "ADMIN"), body);

@@ -6,37 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** BAR.md B11–B16 through the gateway: every bad input gets its clear error and changes nothing. */
-class InputValidationTest {
+class InputValidationTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
   static String admin;
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir);
     admin = node.token("admin-1", "ADMIN");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
   }
 
   private static void assertError(Response r, int status, String code) {
@@ -80,13 +66,10 @@ class InputValidationTest {
     assertError(node.http.send("PUT", "/api/guardians/big", admin, oneOver), 413, "PAYLOAD_TOO_LARGE");
     assertError(node.http.send("PUT", "/api/guardians/big", admin, "a".repeat(11 * 1024 * 1024)), 413, "PAYLOAD_TOO_LARGE");
 
-    HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + "/api/guardians/big"))
-      .header("Authorization", "Bearer " + admin)
+    Response chunked = node.http.send(node.http.request("/api/guardians/big", admin)
       .header("Content-Type", "application/json")
-      .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[200 * 1024])))
-      .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
-    assertEquals(413, response.statusCode());
+      .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[200 * 1024]))));
+    assertEquals(413, chunked.status());
     assertEquals(404, node.http.get("/api/guardians/big", admin).status());
   }
 

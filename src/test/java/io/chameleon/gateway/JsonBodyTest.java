@@ -9,43 +9,27 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.chameleon.support.Http.Response;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
  * Bodies that a double or UTF-8 cannot carry: each is a 400 naming the field, changes nothing and
  * logs no error (issue 8, items 8 and 9).
  */
-class JsonBodyTest {
+class JsonBodyTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
   static String operator;
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir);
     operator = node.token("engine-1", "OPERATOR");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
   }
 
   private static String message(Response r) {
@@ -148,14 +132,10 @@ class JsonBodyTest {
     body[head.length + 2] = '"';
     body[head.length + 3] = '}';
     body[head.length + 4] = '}';
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + "/api/interventions"))
-      .timeout(Duration.ofSeconds(15))
-      .header("Authorization", "Bearer " + operator)
+    Response response = node.http.send(node.http.request("/api/interventions", operator)
       .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-      .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    assertEquals(400, response.statusCode(), response.body());
+      .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    assertEquals(400, response.status(), response.body());
     assertTrue(response.body().contains("not valid UTF-8"), response.body());
     assertEquals(404, node.http.get("/api/interventions/utf-1", operator).status());
   }

@@ -3,37 +3,24 @@ package io.chameleon.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.chameleon.support.TestNode;
-import java.nio.file.Path;
+import io.chameleon.support.OneNodePerClass;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md A9: spelling an ADMIN-only route differently (trailing slash, double slash, case,
  * percent-encoding, matrix parameters, other methods, a method-override header) never lets an
  * OPERATOR reach its handler.
  */
-class PathVariantTest {
-
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
+class PathVariantTest extends OneNodePerClass {
 
   static final String BODY = "{\"type\":\"PASS_THRU\",\"attributes\":{}}";
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir);
     assertEquals(201, node.http.send("PUT", "/api/guardians/keep", node.token("admin", "ADMIN"), BODY).status());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
   }
 
   private static String request(String method, String path, String token, String extraHeader) {

@@ -8,14 +8,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,21 +19,7 @@ import org.slf4j.LoggerFactory;
  * the route does not take — get the same JSON envelope as every other error, and bad client input
  * never puts a stack trace into the log.
  */
-class RouterErrorTest {
-
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
+class RouterErrorTest extends OneNodePerClass {
 
   private static void assertEnvelope(RawHttp.Response r, int status, String code) {
     assertEquals(status, r.status(), r.toString());

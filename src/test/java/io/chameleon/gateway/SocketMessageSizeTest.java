@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,33 +14,27 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §7 / BAR F28 on the raw WebSocket transport: any message over 64 KiB ends with a 1009 close
  * frame the client sees — also one far over the transport's own frame and message limits, in one
  * frame or in fragments, before or after auth — and the server stays up for everyone else.
  */
-class SocketMessageSizeTest {
+class SocketMessageSizeTest extends OneNodePerClass {
 
   static final String RAW_PATH = "/ws/interventions/websocket";
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
   static Vertx clientVertx;
   static WebSocketClient client;
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir);
     clientVertx = Vertx.vertx();
     client = clientVertx.createWebSocketClient(new WebSocketClientOptions()
       .setMaxFrameSize(2 << 20).setMaxMessageSize(4 << 20));
@@ -48,7 +43,6 @@ class SocketMessageSizeTest {
   @AfterAll
   static void tearDown() {
     TestNode.await(clientVertx.close());
-    node.close();
   }
 
   /** A socket whose handlers are set before it connects; it records every text frame and the close code. */

@@ -5,42 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.Jwts;
+import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * BAR.md A2–A8 and A10: forged, malformed, badly-typed and badly-timed tokens against an ADMIN-only
  * write. Each must get 401 with {@code WWW-Authenticate}, never 500, and change nothing.
  */
-class TokenSecurityTest {
-
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
+@OneNodePerClass.Config("{\"auth\":{\"audience\":\"chameleon\"}}")
+class TokenSecurityTest extends OneNodePerClass {
 
   static final String TARGET = "/api/guardians/forged";
   static final String BODY = "{\"type\":\"PASS_THRU\",\"attributes\":{}}";
   static final String HS256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-
-  @BeforeAll
-  static void setUp() {
-    node = TestNode.start(dataDir, new JsonObject().put("auth", new JsonObject().put("audience", "chameleon")));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
-  }
 
   static long now() {
     return System.currentTimeMillis() / 1000;

@@ -39,20 +39,34 @@ public final class Http {
   }
 
   public Response send(String method, String path, String token, String body, String contentType) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-      .timeout(Duration.ofSeconds(15))
+    HttpRequest.Builder request = request(path, token)
       .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
     if (body != null && contentType != null) {
       request.header("Content-Type", contentType);
     }
+    return send(request);
+  }
+
+  /**
+   * A request to this node (its URI, a 15 s timeout, the bearer token when not null) for what the
+   * other senders cannot say: more headers, a binary or streamed body. Send it with {@link #send(HttpRequest.Builder)}.
+   */
+  public HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      .timeout(Duration.ofSeconds(15));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request;
+  }
+
+  public Response send(HttpRequest.Builder request) {
+    HttpRequest built = request.build();
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(built, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response.headers());
     } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+      throw new IllegalStateException(built.method() + " " + built.uri().getPath() + " failed: " + e, e);
     }
   }
 
