@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -421,12 +422,15 @@ final class DashboardSession {
     }
   }
 
+  /** As the HTTP pending list's query: {@code pilot_id} what it can act on, {@code assignee} what it claimed. */
+  private static final Set<String> PENDING_FIELDS = Set.of("pilot_id", "assignee", "limit", "offset");
+
   private void pending(Object id, JsonObject payload) {
     JsonObject params = new JsonObject();
     for (Map.Entry<String, Object> field : payload) {
       String name = field.getKey();
       Object value = field.getValue();
-      if (!name.equals("pilot_id") && !name.equals("limit") && !name.equals("offset")) {
+      if (!PENDING_FIELDS.contains(name)) {
         send(Frames.error("get_pending", id, "BAD_REQUEST", "unknown field '" + name + "'"));
         return;
       }
