@@ -68,7 +68,7 @@ public final class Addresses {
   public static final String STORE_INTERVENTION_CREATE = "store.intervention.create";
   /** One intervention request: params {request_id}. */
   public static final String STORE_INTERVENTION_GET = "store.intervention.get";
-  /** The pending queue: params {pilot_id?, limit?, offset?}. */
+  /** The pending queue: params {pilot_id? (unclaimed or claimed by it), assignee? (claimed by it), limit?, offset?}. */
   public static final String STORE_INTERVENTION_PENDING = "store.intervention.pending";
   /** Intervention metrics (SPEC §5 keys). */
   public static final String STORE_INTERVENTION_METRICS = "store.intervention.metrics";

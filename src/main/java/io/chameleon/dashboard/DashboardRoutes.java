@@ -40,6 +40,8 @@ public final class DashboardRoutes {
     + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   /** SockJS xhr_send bodies: a JSON array of escaped messages; a message itself is capped at 64 KiB. */
   private static final long SEND_BODY_LIMIT = 4L * DashboardConfig.MAX_MESSAGE_BYTES;
+  private static final String JSONP_SEND_BODY =
+    "the jsonp_send body must be d=<a JSON array of strings>, form-encoded, or that array as text/plain";
   /** Console paths: anything the API, the socket, health and metrics do not own. */
   private static final String CONSOLE_PATHS = "^/(?!api(/|$)|pilot(/|$)|ws(/|$)|webjars(/|$)|health$|metrics$).*";
 
@@ -68,13 +70,17 @@ public final class DashboardRoutes {
     router.getWithRegex(SockJsPagePolicy.IFRAME_PATH).handler(ctx -> pagePolicy(ctx, iframePolicy));
     router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
     SessionBinding bindings = SessionBinding.of(vertx);
-    router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings));
-    router.post(SOCKET_PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT))
-      .failureHandler(DashboardRoutes::sendBodyTooLarge);
+    SockJsClose closer = SockJsClose.of(vertx);
+    router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings, closer));
+    // bodies only where SockJS reads them: a receive request (xhr, xhr_streaming) then reaches SockJS
+    // in the same call, so checkBinding sees it registered (see SockJsClose)
+    router.postWithRegex(SessionBinding.SEND_PATH).handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT))
+      .failureHandler(DashboardRoutes::sendBodyFailed);
     router.postWithRegex(SessionBinding.XHR_SEND_PATH).handler(DashboardRoutes::checkSendBody);
+    router.postWithRegex(SessionBinding.JSONP_SEND_PATH).handler(DashboardRoutes::checkJsonpSendBody);
     router.route(SOCKET_PATH + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(socket -> {
-      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns).start();
-      socket.exceptionHandler(err -> onSocketError(socket, err));
+      new DashboardSession(vertx, socket, settings, tokens, bus, fanout, gauge, caps, turns, closer).start();
+      socket.exceptionHandler(err -> onSocketError(socket, closer, err));
     }));
 
     router.route("/webjars/*").handler(DashboardRoutes::securityHeaders)
@@ -90,11 +96,11 @@ public final class DashboardRoutes {
    * client learns why. A single frame over the transport's limit, and the other protocol errors, are
    * {@link ProtocolErrorClose}'s. Anything else is only logged.
    */
-  private static void onSocketError(SockJSSocket socket, Throwable err) {
+  private static void onSocketError(SockJSSocket socket, SockJsClose closer, Throwable err) {
     // Vert.x's message aggregator has no exception type of its own for this
     if (err instanceof IllegalStateException && String.valueOf(err.getMessage()).contains("max message size")) {
       LOG.debug("socket message too big [remote: {}, cause: {}]", socket.remoteAddress(), err.getMessage());
-      socket.close(DashboardSession.CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
+      closer.close(socket, DashboardSession.CLOSE_TOO_BIG, "message over " + DashboardConfig.MAX_MESSAGE_BYTES + " bytes");
     } else {
       LOG.debug("socket error [remote: {}, cause: {}]", socket.remoteAddress(), err.toString());
     }
@@ -128,10 +134,18 @@ public final class DashboardRoutes {
     ctx.next();
   }
 
-  /** The gateway's 413 names the API's 64 KiB body limit; an xhr_send body may be up to {@value #SEND_BODY_LIMIT} bytes. */
-  private static void sendBodyTooLarge(RoutingContext ctx) {
-    if (ctx.statusCode() == 413 && !(ctx.failure() instanceof Failure)) {
+  /**
+   * The gateway's 413 names the API's 64 KiB body limit; a send body may be up to
+   * {@value #SEND_BODY_LIMIT} bytes. A jsonp_send form Vert.x cannot decode (a bad escape) is a
+   * 400 that says what the body must be, as for any other bad jsonp_send body.
+   */
+  private static void sendBodyFailed(RoutingContext ctx) {
+    if (ctx.failure() instanceof Failure) {
+      ctx.next();
+    } else if (ctx.statusCode() == 413) {
       ctx.fail(new Failure(413, "request body is larger than " + SEND_BODY_LIMIT + " bytes"));
+    } else if (ctx.statusCode() == 400 && ctx.request().path().endsWith("/jsonp_send")) {
+      ctx.fail(Failure.badRequest(JSONP_SEND_BODY));
     } else {
       ctx.next();
     }
@@ -151,12 +165,27 @@ public final class DashboardRoutes {
   }
 
   /**
+   * A jsonp_send body is {@code d=<the messages>} form-encoded, or the messages as text/plain (the
+   * messages: a JSON array of strings, as for xhr_send). SockJS answers anything else with a
+   * plain-text 500; here it is the API's 415 or 400 envelope, and nothing is sent.
+   */
+  private static void checkJsonpSendBody(RoutingContext ctx) {
+    SendBody.Jsonp verdict = SendBody.jsonp(ctx.request().getHeader("Content-Type"), ctx.body().asString());
+    switch (verdict) {
+      case OK -> ctx.next();
+      case BAD_TYPE -> ctx.fail(new Failure(415,
+        "the jsonp_send body must be application/x-www-form-urlencoded (d=...) or text/plain"));
+      default -> ctx.fail(Failure.badRequest(JSONP_SEND_BODY));
+    }
+  }
+
+  /**
    * A polling transport's request joins its SockJS session only from the client that created it
    * (see {@link SessionBinding}): anyone else gets 404, as for a session that does not exist, and
    * never reaches SockJS. The creating request gets the secret as an HttpOnly cookie scoped to the
    * socket path.
    */
-  private static void checkBinding(RoutingContext ctx, SessionBinding bindings) {
+  private static void checkBinding(RoutingContext ctx, SessionBinding bindings, SockJsClose closer) {
     HttpMethod method = ctx.request().method();
     String sub = ctx.request().path().substring(SOCKET_PATH.length());
     String session = method == HttpMethod.OPTIONS ? null : SessionBinding.sessionOf(sub);
@@ -180,6 +209,9 @@ public final class DashboardRoutes {
         .setSameSite(CookieSameSite.STRICT));
     }
     ctx.next();
+    if (!SessionBinding.sendOnly(sub)) {
+      closer.polled(session); // SockJS has registered this receive request by now
+    }
   }
 
   private static void withoutCors(MultiMap headers) {

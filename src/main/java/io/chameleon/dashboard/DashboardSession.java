@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,7 @@ final class DashboardSession {
   private final SocketGauge gauge;
   private final SocketCaps caps;
   private final ReplayTurns turns;
+  private final SockJsClose closer;
   private final WriteBudget budget;
   private final RateWindow rate;
   /** True on the raw WebSocket transport: there pausing the socket stops reading from TCP. */
@@ -118,7 +120,8 @@ final class DashboardSession {
   private long rateCredit;
 
   DashboardSession(Vertx vertx, SockJSSocket socket, DashboardConfig config, TokenVerifier tokens,
-                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayTurns turns) {
+                   BusClient bus, PushFanout fanout, SocketGauge gauge, SocketCaps caps, ReplayTurns turns,
+                   SockJsClose closer) {
     this.vertx = vertx;
     this.socket = socket;
     this.config = config;
@@ -128,6 +131,7 @@ final class DashboardSession {
     this.gauge = gauge;
     this.caps = caps;
     this.turns = turns;
+    this.closer = closer;
     this.budget = new WriteBudget(config.maxQueuedBytes());
     this.rate = new RateWindow(config.maxMessagesPerSecond());
     this.pausable = isRawWebSocket(socket.uri());
@@ -158,9 +162,9 @@ final class DashboardSession {
     if (over != null) {
       state = State.CLOSED;
       ACCESS.info("socket deny [remote: {}, why: {}]", socket.remoteAddress(), over.reason);
-      // the error first: a SockJS session closes with its own code (3000), so the frame is what says why
+      // the error first, then the close with its code
       socket.write(Frames.error("error", null, Frames.TOO_MANY_SOCKETS, over.reason))
-        .onComplete(ar -> socket.close(SocketCaps.CLOSE_CAP, over.reason));
+        .onComplete(ar -> closer.close(socket, SocketCaps.CLOSE_CAP, over.reason));
       return;
     }
     countedAddress = address;
@@ -421,12 +425,15 @@ final class DashboardSession {
     }
   }
 
+  /** As the HTTP pending list's query: {@code pilot_id} what it can act on, {@code assignee} what it claimed. */
+  private static final Set<String> PENDING_FIELDS = Set.of("pilot_id", "assignee", "limit", "offset");
+
   private void pending(Object id, JsonObject payload) {
     JsonObject params = new JsonObject();
     for (Map.Entry<String, Object> field : payload) {
       String name = field.getKey();
       Object value = field.getValue();
-      if (!name.equals("pilot_id") && !name.equals("limit") && !name.equals("offset")) {
+      if (!PENDING_FIELDS.contains(name)) {
         send(Frames.error("get_pending", id, "BAD_REQUEST", "unknown field '" + name + "'"));
         return;
       }
@@ -750,14 +757,15 @@ final class DashboardSession {
       // SockJS drops what a polling client has not fetched yet when the session closes: close once
       // the last frame (the error that says why) has been handed to a poll, or after a while anyway
       Future<Void> flushed = lastWrite;
-      long timer = vertx.setTimer(POLLING_FLUSH_MS, t -> socket.close(code, reason));
+      long timer = vertx.setTimer(POLLING_FLUSH_MS, t -> closer.close(socket, code, reason));
       flushed.onComplete(ar -> {
-        vertx.cancelTimer(timer);
-        socket.close(code, reason);
+        if (vertx.cancelTimer(timer)) {
+          closer.close(socket, code, reason);
+        }
       });
       return;
     }
-    socket.close(code, reason);
+    closer.close(socket, code, reason);
   }
 
   private void closed() {

@@ -2,9 +2,17 @@ package io.chameleon.dashboard;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
-/** The SockJS send-body shape: a JSON array whose every element is a string (a message, itself JSON text). */
+/**
+ * The SockJS send-body shapes: xhr_send's body, and jsonp_send's messages, are a JSON array whose
+ * every element is a string (a message, itself JSON text).
+ */
 final class SendBody {
+
+  /** What a jsonp_send body is: fine, of a content type SockJS does not take, or not messages. */
+  enum Jsonp { OK, BAD_TYPE, BAD_BODY }
 
   private SendBody() {
   }
@@ -24,5 +32,28 @@ final class SendBody {
     } catch (DecodeException | ClassCastException e) {
       return false;
     }
+  }
+
+  /**
+   * A jsonp_send body as SockJS reads it: with {@code application/x-www-form-urlencoded}, the whole
+   * body decoded, then what follows {@code d=}; with {@code text/plain}, the body itself.
+   */
+  static Jsonp jsonp(String contentType, String body) {
+    String messages;
+    if ("application/x-www-form-urlencoded".equalsIgnoreCase(contentType)) {
+      if (body == null || body.length() <= 2 || !body.startsWith("d=")) {
+        return Jsonp.BAD_BODY;
+      }
+      try {
+        messages = URLDecoder.decode(body, StandardCharsets.UTF_8).substring(2);
+      } catch (IllegalArgumentException e) {
+        return Jsonp.BAD_BODY;
+      }
+    } else if ("text/plain".equalsIgnoreCase(contentType)) {
+      messages = body;
+    } else {
+      return Jsonp.BAD_TYPE;
+    }
+    return valid(messages) ? Jsonp.OK : Jsonp.BAD_BODY;
   }
 }

@@ -29,6 +29,10 @@ final class SessionBinding implements Shareable {
     "/[^/.]+/([^/.]+)/(xhr|xhr_streaming|eventsource|htmlfile|jsonp|xhr_send|jsonp_send)");
   /** SockJS's xhr_send path, absolute. */
   static final String XHR_SEND_PATH = DashboardRoutes.SOCKET_PATH + "/[^/.]+/[^/.]+/xhr_send";
+  /** SockJS's jsonp_send path, absolute. */
+  static final String JSONP_SEND_PATH = DashboardRoutes.SOCKET_PATH + "/[^/.]+/[^/.]+/jsonp_send";
+  /** Either send path: the only requests whose bodies SockJS reads. */
+  static final String SEND_PATH = DashboardRoutes.SOCKET_PATH + "/[^/.]+/[^/.]+/(?:xhr|jsonp)_send";
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 

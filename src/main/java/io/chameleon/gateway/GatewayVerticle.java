@@ -122,6 +122,9 @@ public final class GatewayVerticle extends VerticleBase {
       // reaches the session, which closes with 1009. The transport stops a larger frame at its
       // header, and a larger fragmented message at this size, so no message costs more memory
       // than this; the dashboard answers those with 1009 too (ProtocolErrorClose, DashboardRoutes).
+      // SockJS's jsonp_send body is form-encoded (d=...): it may be as long as an xhr_send body
+      // (no other route takes a form, and every body is capped by its route's BodyHandler)
+      .setMaxFormAttributeSize(4 * 64 * 1024)
       .setMaxWebSocketFrameSize(4 * 64 * 1024)
       .setMaxWebSocketMessageSize(4 * 64 * 1024)
       // no WebSocket compression: a deflate context costs ~300 KB per socket, a small compressed

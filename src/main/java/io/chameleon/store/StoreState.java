@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -85,6 +86,8 @@ public final class StoreState {
   private final EntityTable<InterventionRequest> requests;
   private final TreeSet<PendingKey> pending = new TreeSet<>();
   private final Map<String, TreeSet<PendingKey>> pendingByAssignee = new HashMap<>();
+  /** The open requests no pilot has claimed: with one pilot's queue, what that pilot can act on. */
+  private final TreeSet<PendingKey> pendingUnassigned = new TreeSet<>();
   private final OpenRequests openRequests = new OpenRequests();
   private final TreeSet<ExpiryKey> expiry = new TreeSet<>();
   private final InterventionMetrics metrics = new InterventionMetrics();
@@ -230,6 +233,8 @@ public final class StoreState {
       pending.remove(key);
       if (old.assignedTo() != null) {
         removeFrom(pendingByAssignee, old.assignedTo(), key);
+      } else {
+        pendingUnassigned.remove(key);
       }
       expiry.remove(new ExpiryKey(Timestamps.instant(old.expiresAt()), old.requestId()));
       openRequests.remove(old);
@@ -239,6 +244,8 @@ public final class StoreState {
       pending.add(key);
       if (request.assignedTo() != null) {
         pendingByAssignee.computeIfAbsent(request.assignedTo(), a -> new TreeSet<>()).add(key);
+      } else {
+        pendingUnassigned.add(key);
       }
       expiry.add(new ExpiryKey(Timestamps.instant(request.expiresAt()), request.requestId()));
       openRequests.add(request, requests::get);
@@ -415,12 +422,16 @@ public final class StoreState {
     }
     bulk(pending, keys, keys.length);
     Map<String, List<PendingKey>> byAssignee = new HashMap<>();
+    List<PendingKey> unassigned = new ArrayList<>();
     for (PendingKey key : keys) {
       String assignee = requests.get(key.requestId()).assignedTo();
       if (assignee != null) {
         byAssignee.computeIfAbsent(assignee, a -> new ArrayList<>()).add(key);
+      } else {
+        unassigned.add(key);
       }
     }
+    bulk(pendingUnassigned, unassigned);
     byAssignee.forEach((assignee, sorted) -> bulk(
       pendingByAssignee.computeIfAbsent(assignee, a -> new TreeSet<>()), sorted));
   }
@@ -586,7 +597,7 @@ public final class StoreState {
   /**
    * Everything a caller can observe, and every index, as one canonical JSON text, so tests can
    * compare two states whole: the UOWs with their histories, the requests, the pending order and
-   * the per-assignee queues, the open requests per UOW, the expiry order, the UOW lists by instance
+   * the per-assignee and unassigned queues, the open requests per UOW, the expiry order, the UOW lists by instance
    * and status, halted instances, idempotency records (not those kept in memory only: a replay has
    * none) and the metrics view.
    */
@@ -618,7 +629,8 @@ public final class StoreState {
     Map<String, Object> records = new TreeMap<>();
     idempotency.forEach((scope, record) -> records.put(scope, record.toState()));
     return Canonical.json(obj("uows", uowStates, "requests", requestStates,
-      "pending", requestIds(pending), "pending_by_assignee", byAssignee, "open_by_uow", open,
+      "pending", requestIds(pending), "pending_by_assignee", byAssignee,
+      "pending_unassigned", requestIds(pendingUnassigned), "open_by_uow", open,
       "expiry", expiring, "all_uows", uowIds(allUows), "uows_by_instance", byInstance,
       "uows_by_status", byStatus, "halted", haltedViews, "idempotency", records,
       "metrics", metrics.toView(), "last_event_id", lastEventId));
@@ -731,15 +743,64 @@ public final class StoreState {
   public Page<InterventionRequest> pending(String assignee, int limit, int offset) {
     NavigableSet<PendingKey> set = assignee == null ? pending
       : pendingByAssignee.getOrDefault(assignee, new TreeSet<>());
+    return page(set.iterator(), set.size(), limit, offset);
+  }
+
+  /**
+   * What one pilot can act on: the open requests nobody has claimed and those it has claimed, in
+   * the queue's order (the two indexes merged), a page of it and its size.
+   */
+  public Page<InterventionRequest> actionableBy(String pilot, int limit, int offset) {
+    NavigableSet<PendingKey> own = pendingByAssignee.getOrDefault(pilot, new TreeSet<>());
+    return page(new Merged<>(pendingUnassigned.iterator(), own.iterator()),
+      pendingUnassigned.size() + own.size(), limit, offset);
+  }
+
+  private Page<InterventionRequest> page(Iterator<PendingKey> it, int total, int limit, int offset) {
     List<InterventionRequest> items = new ArrayList<>();
-    Iterator<PendingKey> it = set.iterator();
     for (int skipped = 0; skipped < offset && it.hasNext(); skipped++) {
       it.next();
     }
     while (it.hasNext() && items.size() < limit) {
       items.add(requests.get(it.next().requestId()));
     }
-    return new Page<>(items, set.size());
+    return new Page<>(items, total);
+  }
+
+  /** Two ascending iterators over disjoint keys, as one ascending iterator. */
+  private static final class Merged<T extends Comparable<T>> implements Iterator<T> {
+    private final Iterator<T> a;
+    private final Iterator<T> b;
+    private T nextA;
+    private T nextB;
+
+    Merged(Iterator<T> a, Iterator<T> b) {
+      this.a = a;
+      this.b = b;
+      nextA = a.hasNext() ? a.next() : null;
+      nextB = b.hasNext() ? b.next() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return nextA != null || nextB != null;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      T out;
+      if (nextB == null || nextA != null && nextA.compareTo(nextB) < 0) {
+        out = nextA;
+        nextA = a.hasNext() ? a.next() : null;
+      } else {
+        out = nextB;
+        nextB = b.hasNext() ? b.next() : null;
+      }
+      return out;
+    }
   }
 
   /** UOWs in creation order, filtered by instance and/or status through their indexes. */

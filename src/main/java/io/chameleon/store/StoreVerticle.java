@@ -491,18 +491,32 @@ public final class StoreVerticle extends VerticleBase {
     return request.toView();
   }
 
+  /**
+   * The pending list: {@code pilot_id} keeps what that pilot can act on (unclaimed, or claimed by
+   * it: the seed's reading), {@code assignee} only what it has claimed.
+   */
   private Map<String, Object> pending(StoreRequest e) {
-    String pilot = e.param("pilot_id");
-    if (pilot != null && (pilot.isBlank() || pilot.length() > 200)) {
-      throw Failure.badRequest("pilot_id: must be a non-empty string of at most 200");
+    String pilot = pilotFilter(e, "pilot_id");
+    String assignee = pilotFilter(e, "assignee");
+    if (pilot != null && assignee != null) {
+      throw Failure.badRequest("pilot_id: give pilot_id or assignee, not both");
     }
     int limit = e.intParam("limit", 50, 1, 500);
     int offset = e.intParam("offset", 0, 0, Integer.MAX_VALUE);
-    StoreState.Page<InterventionRequest> page = state.pending(pilot, limit, offset);
+    StoreState.Page<InterventionRequest> page = pilot != null ? state.actionableBy(pilot, limit, offset)
+      : state.pending(assignee, limit, offset);
     List<Object> requests = new ArrayList<>();
     page.items().forEach(request -> requests.add(request.toView()));
     return obj("requests", requests, "total", page.total(), "count", requests.size(),
       "limit", limit, "offset", offset);
+  }
+
+  private static String pilotFilter(StoreRequest e, String name) {
+    String pilot = e.param(name);
+    if (pilot != null && (pilot.isBlank() || pilot.length() > 200)) {
+      throw Failure.badRequest(name + ": must be a non-empty string of at most 200");
+    }
+    return pilot;
   }
 
   private void status(Message<JsonObject> message) {

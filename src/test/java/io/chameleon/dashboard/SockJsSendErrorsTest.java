@@ -8,9 +8,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,48 @@ class SockJsSendErrorsTest {
     }
   }
 
+  /** Verifies that bad jsonp_send bodies, form-encoded or plain, get the envelope and leave the session as it was. */
+  @Test
+  void verifiesThatBadJsonpSendBodiesGetTheEnvelope(@TempDir Path dataDir) throws Exception {
+    JsonObject overrides = new JsonObject()
+      .put("verticles", new JsonObject().put("store", new JsonObject().put("enabled", false)));
+    try (TestNode node = TestNode.start(dataDir, overrides)) {
+      CookieManager client = new CookieManager();
+      String base = "http://127.0.0.1:" + node.http.port() + "/ws/interventions/000/jsonperr1";
+      assertEquals("/**/cb(\"o\");", get(client, base + "/jsonp?c=cb").body().trim());
+
+      String form = "application/x-www-form-urlencoded";
+      String[][] bad = {{form, ""}, {form, "d="}, {form, "x=[\"a\"]"}, {form, "d=%ZZ"}, {form, "d=%7B%7D"},
+        {form, "d=" + URLEncoder.encode("[1]", StandardCharsets.UTF_8)}, {"text/plain", ""}, {"text/plain", "{not json"},
+        {"text/plain", "[\"ok\", null]"}};
+      for (String[] body : bad) {
+        HttpResponse<String> got = post(client, base + "/jsonp_send", body[1], body[0]);
+        assertEquals(400, got.statusCode(), body[0] + " " + body[1] + " -> " + got.body());
+        JsonObject error = new JsonObject(got.body()).getJsonObject("error");
+        assertEquals("BAD_REQUEST", error.getString("code"), got.body());
+        assertTrue(error.getString("message").contains("JSON array of strings"), got.body());
+      }
+      HttpResponse<String> json = post(client, base + "/jsonp_send", "[\"x\"]", "application/json");
+      assertEquals(415, json.statusCode(), json.body());
+      assertEquals("UNSUPPORTED_MEDIA_TYPE", new JsonObject(json.body()).getJsonObject("error").getString("code"));
+
+      String huge = "d=" + URLEncoder.encode(new JsonArray().add("x".repeat(300 * 1024)).encode(), StandardCharsets.UTF_8);
+      HttpResponse<String> tooBig = post(client, base + "/jsonp_send", huge, form);
+      assertEquals(413, tooBig.statusCode(), tooBig.body());
+      assertTrue(new JsonObject(tooBig.body()).getJsonObject("error").getString("message").contains("262144"),
+        tooBig.body());
+
+      // the session was not touched: a good message, form-encoded, is still answered
+      String auth = new JsonObject().put("type", "auth").put("id", "after")
+        .put("payload", new JsonObject().put("token", node.token("pilot-2", "ADMIN"))).encode();
+      HttpResponse<String> good = post(client, base + "/jsonp_send",
+        "d=" + URLEncoder.encode(new JsonArray().add(auth).encode(), StandardCharsets.UTF_8), form);
+      assertEquals(200, good.statusCode(), good.body());
+      String frame = get(client, base + "/jsonp?c=cb").body().trim();
+      assertTrue(frame.startsWith("/**/cb(\"a[") && frame.contains("after"), frame);
+    }
+  }
+
   @Test
   void verifiesThatAPollingClientGetsTheErrorBeforeTheClose(@TempDir Path dataDir) throws Exception {
     JsonObject overrides = new JsonObject()
@@ -83,5 +127,17 @@ class SockJsSendErrorsTest {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).build();
     return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
       .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(CookieManager cookies, String url, String body, String type) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).build();
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Content-Type", type)
+      .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(CookieManager cookies, String url) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(cookies).build();
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -398,7 +398,7 @@ class DeciderTest {
     rejected(h.run(new Submission(waive, null, key), Gate.Result.NONE), 409);
   }
 
-  /** Verifies the pending order (priority, then age) and per-assignee filtering with paging. */
+  /** Verifies the pending order (priority, then age), per-assignee and per-pilot (unclaimed or own) filtering with paging. */
   @Test
   void pendingOrder() {
     String low = create("e", "cancel", "low", Role.OPERATOR);
@@ -416,9 +416,21 @@ class DeciderTest {
     h.ok(new Command.Claim(OPERATOR_2, normal2));
     assertEquals(List.of(normal2), h.state.pending("op-2", 50, 0).items().stream()
       .map(InterventionRequest::requestId).toList());
+    h.ok(new Command.Claim(OPERATOR, low));
+    // what op-2 can act on: the unclaimed and its own, merged in queue order; not op-1's
+    assertEquals(List.of(critical, normal1, normal2), h.state.actionableBy("op-2", 50, 0).items().stream()
+      .map(InterventionRequest::requestId).toList());
+    assertEquals(3, h.state.actionableBy("op-2", 1, 2).total());
+    assertEquals(List.of(normal1, normal2), h.state.actionableBy("op-2", 2, 1).items().stream()
+      .map(InterventionRequest::requestId).toList());
+    assertEquals(List.of(critical, normal1, low), h.state.actionableBy("op-1", 50, 0).items().stream()
+      .map(InterventionRequest::requestId).toList());
+    assertEquals(List.of(critical, normal1), h.state.actionableBy("nobody", 50, 0).items().stream()
+      .map(InterventionRequest::requestId).toList());
     h.ok(new Command.DecideRequest(OPERATOR_2, normal2, false, "no"));
     assertEquals(0, h.state.pending("op-2", 50, 0).total());
     assertEquals(3, h.state.pending(null, 50, 0).total());
+    assertEquals(2, h.state.actionableBy("op-2", 50, 0).total());
   }
 
   /** Verifies the metrics arithmetic: counts, average resolution time and top pilots. */
