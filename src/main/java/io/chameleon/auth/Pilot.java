@@ -1,5 +1,6 @@
 package io.chameleon.auth;
 
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
 import io.vertx.core.json.JsonObject;
 
@@ -10,7 +11,7 @@ public record Pilot(String id, Role role, long expiresAt) {
    * The longest pilot id (a token's {@code sub}): checked when the token is, so a pilot whose id
    * the store would refuse never gets past authentication.
    */
-  public static final int MAX_ID_LENGTH = 200;
+  public static final int MAX_ID_LENGTH = Operation.Actor.MAX_ID_LENGTH;
 
   public JsonObject toJson() {
     return new JsonObject().put("pilot_id", id).put("role", role.name());

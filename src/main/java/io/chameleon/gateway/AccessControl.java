@@ -7,6 +7,7 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.LogText;
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authentication (bearer JWT → {@link Pilot}) and authorisation (the pilot's role against the
- * {@link Endpoint} table). Every decision is logged ({@link AccessLog}, {@code chameleon.access}) with the
+ * {@link Operation} table). Every decision is logged ({@link AccessLog}, {@code chameleon.access}) with the
  * pilot, role, method and path — never the token, and each value escaped by {@link LogText} so a
  * {@code sub} holding a line feed cannot forge a line — and every 403 becomes a
  * {@code pilot_auth_denied} event: a pilot's first in a second at once, the rest of that second as
@@ -115,7 +116,7 @@ final class AccessControl {
         ctx.next();
         return;
       }
-      String message = "requires role " + required + ", pilot has " + pilot.role();
+      Failure refused = Operation.denied(required, pilot.role());
       if (log.enabled()) {
         log.line("deny 403 [pilot: " + LogText.of(pilot.id()) + ", role: " + pilot.role()
           + ", method: " + LogText.of(ctx.request().method()) + ", path: " + LogText.of(ctx.request().path())
@@ -125,11 +126,11 @@ final class AccessControl {
       DenialWindow.Denial denial = denials.deny(System.currentTimeMillis(), pilot.id(),
         pilot.role().name(), required.name(), ctx.request().method().name(), ctx.request().path());
       if (denial == null) {
-        ctx.fail(new Failure(403, message)); // counted into this pilot's summary
+        ctx.fail(refused); // counted into this pilot's summary
         return;
       }
       // Answer only once the denial is on record (or the log said it cannot take it).
-      record(denial).onComplete(ar -> ctx.fail(new Failure(403, message)));
+      record(denial).onComplete(ar -> ctx.fail(refused));
     };
   }
 

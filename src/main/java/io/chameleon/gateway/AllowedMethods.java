@@ -1,12 +1,14 @@
 package io.chameleon.gateway;
 
+import io.chameleon.bus.Operation;
 import io.vertx.core.http.HttpMethod;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The {@code Allow} header of a 405 (RFC 9110 §15.5.6 requires one): the methods the
- * {@link Endpoint} routes matching the path answer. Vert.x Web knows them but keeps them to itself
+ * {@link Operation} routes matching the path answer. Vert.x Web knows them but keeps them to itself
  * once an error handler takes over the 405. Other paths belong to the parts mounted beside the API:
  * the SockJS endpoint (GET, POST, OPTIONS) and the console (GET).
  */
@@ -18,15 +20,21 @@ final class AllowedMethods {
   static String of(String path) {
     String normalised = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     Set<String> methods = new LinkedHashSet<>();
-    for (Endpoint endpoint : Endpoint.values()) {
-      if (matches(endpoint.path, normalised)) {
-        endpoint.methods().stream().map(HttpMethod::name).forEach(methods::add);
+    for (Operation operation : Operation.values()) {
+      if (matches(operation.path, normalised)) {
+        methods(operation).stream().map(HttpMethod::name).forEach(methods::add);
       }
     }
     if (!methods.isEmpty()) {
       return String.join(", ", methods);
     }
     return normalised.startsWith("/ws/") ? "GET, POST, OPTIONS" : "GET";
+  }
+
+  /** The methods an operation's route answers: a GET route answers HEAD too (the same headers, no body). */
+  static List<HttpMethod> methods(Operation operation) {
+    HttpMethod method = HttpMethod.valueOf(operation.method);
+    return method == HttpMethod.GET ? List.of(method, HttpMethod.HEAD) : List.of(method);
   }
 
   /** A template's {@code :name} matches one non-empty segment, as in Vert.x Web. */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * BAR B14 for the ids in a path: an empty one ({@code /pilot/resume/}, {@code /pilot/waive/<uuid>/},
- * {@code /api/interventions//claim}) matches none of the {@link Endpoint} routes, which need a
+ * {@code /api/interventions//claim}) matches none of the {@link io.chameleon.bus.Operation} routes, which need a
  * non-empty segment, so it would end as a 404 or 405. This matches the same path template with at
  * least one parameter empty; mounted after the endpoints and behind the same role check, it answers
  * 400 naming the parameter. It matches the raw path: the normalised one folds {@code //} into

@@ -2,6 +2,7 @@ package io.chameleon.gateway;
 
 import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The auth gateway: the HTTP server. Each request passes, in order, authentication (401), the
- * endpoint's role from {@link Endpoint} (403), the body checks (413/415/400), then a handler that
+ * operation's role from the {@link Operation} table (403), the body checks (413/415/400), then a handler that
  * only translates HTTP to an event-bus request and the reply back to the envelope. A body is read
  * only after the role check: nobody can make the server buffer one without a token and a role.
  */
@@ -63,7 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
     access = new AccessControl(vertx, TokenVerifier.create(vertx, auth), bus);
     boolean metricsPublic = config.getJsonObject("metrics").getBoolean("public");
 
-    Map<Endpoint, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
+    Map<Operation, Handler<RoutingContext>> handlers = handlers(vertx, bus, new BusClient(vertx, Math.min(timeout, 1000)));
     ConnectionGuard guard = new ConnectionGuard(vertx, http);
     Router router = Router.router(vertx);
     router.route().handler(guard::onRequest);
@@ -72,33 +73,33 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.next();
     });
     router.route().handler(RequestFraming::check);
-    for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Endpoint.METRICS.path)) {
+    for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Operation.METRICS.path)) {
       router.route(authenticated).handler(access::authenticate).handler(guard::onAuthenticated);
     }
-    for (Endpoint endpoint : Endpoint.values()) {
-      Role required = endpoint == Endpoint.METRICS && !metricsPublic ? Role.VIEWER : endpoint.minRole;
+    for (Operation operation : Operation.values()) {
+      Role required = operation == Operation.METRICS && !metricsPublic ? Role.VIEWER : operation.minRole;
       if (required != null) {
-        route(router, endpoint).handler(access.authorize(required));
+        route(router, operation).handler(access.authorize(required));
       }
-      if (endpoint.readsBody) {
+      if (operation.readsBody) {
         // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
         // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
-        route(router, endpoint).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
+        route(router, operation).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
       }
-      Route route = route(router, endpoint);
-      if (endpoint.readsBody) {
+      Route route = route(router, operation);
+      if (operation.readsBody) {
         route.handler(JsonBodies::parse);
       }
-      route.handler(handlers.get(endpoint));
+      route.handler(handlers.get(operation));
     }
     // an empty id (/pilot/resume/) matches none of the routes above: a 400 naming it, after the 403
-    for (Endpoint endpoint : Endpoint.values()) {
-      if (endpoint.minRole == null) {
+    for (Operation operation : Operation.values()) {
+      if (operation.minRole == null) {
         continue;
       }
-      EmptyPathIds.of(endpoint.path).ifPresent(empty -> methods(router.routeWithRegex(empty.regex()), endpoint)
+      EmptyPathIds.of(operation.path).ifPresent(empty -> methods(router.routeWithRegex(empty.regex()), operation)
         .useNormalizedPath(false)
-        .handler(access.authorize(endpoint.minRole))
+        .handler(access.authorize(operation.minRole))
         .handler(empty::refuse));
     }
     // other parts served on the same port (the dashboard socket and console), mounted before
@@ -151,13 +152,13 @@ public final class GatewayVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** The endpoint's route with each of its methods (a GET route answers HEAD too). */
-  private static Route route(Router router, Endpoint endpoint) {
-    return methods(router.route(endpoint.path), endpoint);
+  /** The operation's route with each of its methods (a GET route answers HEAD too). */
+  private static Route route(Router router, Operation operation) {
+    return methods(router.route(operation.path), operation);
   }
 
-  private static Route methods(Route route, Endpoint endpoint) {
-    endpoint.methods().forEach(route::method);
+  private static Route methods(Route route, Operation operation) {
+    AllowedMethods.methods(operation).forEach(route::method);
     return route;
   }
 
@@ -166,27 +167,27 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private static Map<Endpoint, Handler<RoutingContext>> handlers(Vertx vertx, BusClient bus, BusClient healthBus) {
+  private static Map<Operation, Handler<RoutingContext>> handlers(Vertx vertx, BusClient bus, BusClient healthBus) {
     GuardianApi guardians = new GuardianApi(bus);
     EventApi events = new EventApi(vertx, bus);
-    Map<Endpoint, Handler<RoutingContext>> handlers = new EnumMap<>(Endpoint.class);
-    handlers.put(Endpoint.HEALTH, new HealthApi(healthBus)::health);
-    handlers.put(Endpoint.METRICS, metrics());
-    handlers.put(Endpoint.EVENTS_LIST, events::list);
-    handlers.put(Endpoint.EVENTS_VERIFY, events::verify);
-    handlers.put(Endpoint.EVENTS_HEAD, events::head);
-    handlers.put(Endpoint.GUARDIANS_EVALUATE, guardians::evaluate);
-    handlers.put(Endpoint.GUARDIANS_LIST, guardians::list);
-    handlers.put(Endpoint.GUARDIANS_GET, guardians::get);
-    handlers.put(Endpoint.GUARDIANS_PUT, guardians::put);
-    handlers.put(Endpoint.GUARDIANS_DELETE, guardians::delete);
+    Map<Operation, Handler<RoutingContext>> handlers = new EnumMap<>(Operation.class);
+    handlers.put(Operation.HEALTH, new HealthApi(healthBus)::health);
+    handlers.put(Operation.METRICS, metrics());
+    handlers.put(Operation.EVENTS_LIST, events::list);
+    handlers.put(Operation.EVENTS_VERIFY, events::verify);
+    handlers.put(Operation.EVENTS_HEAD, events::head);
+    handlers.put(Operation.GUARDIANS_EVALUATE, guardians::evaluate);
+    handlers.put(Operation.GUARDIANS_LIST, guardians::list);
+    handlers.put(Operation.GUARDIANS_GET, guardians::get);
+    handlers.put(Operation.GUARDIANS_PUT, guardians::put);
+    handlers.put(Operation.GUARDIANS_DELETE, guardians::delete);
     StoreApi store = new StoreApi(bus);
-    for (Endpoint endpoint : Endpoint.values()) {
-      if (endpoint.storeAddress != null) {
-        handlers.put(endpoint, store.forward(endpoint.storeAddress));
+    for (Operation operation : Operation.values()) {
+      if (operation.service == Operation.Service.STORE) {
+        handlers.put(operation, store.forward(operation.busAddress));
       }
-      if (!handlers.containsKey(endpoint)) {
-        throw new IllegalStateException("no handler for " + endpoint);
+      if (!handlers.containsKey(operation)) {
+        throw new IllegalStateException("no handler for " + operation);
       }
     }
     return handlers;

@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** HTTP ↔ bus for the guardian registry and evaluation (SPEC §4, §8). */
+/**
+ * HTTP ↔ bus for the guardian registry and evaluation (SPEC §4, §8). Every message carries the
+ * caller {@code actor {pilot_id, role}}, which the evaluator checks as it would another service's.
+ */
 final class GuardianApi {
 
   private static final Set<String> CONFIG_FIELDS = Set.of("type", "name", "attributes");
@@ -27,7 +30,7 @@ final class GuardianApi {
     if (bodyName != null && !name.equals(bodyName)) {
       throw Failure.badRequest("name: must equal the name in the path");
     }
-    JsonObject request = new JsonObject().put("name", name).put("config", config).put("actor", pilotId(ctx));
+    JsonObject request = new JsonObject().put("name", name).put("config", config).put("actor", actor(ctx));
     bus.request(Addresses.GUARDIAN_PUT, request).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
@@ -40,16 +43,16 @@ final class GuardianApi {
 
   void get(RoutingContext ctx) {
     String name = Ids.name(ctx.pathParam("name"), "guardian name");
-    forward(ctx, Addresses.GUARDIAN_GET, new JsonObject().put("name", name), "guardian");
+    forward(ctx, Addresses.GUARDIAN_GET, new JsonObject().put("name", name).put("actor", actor(ctx)), "guardian");
   }
 
   void list(RoutingContext ctx) {
-    forward(ctx, Addresses.GUARDIAN_LIST, new JsonObject(), null);
+    forward(ctx, Addresses.GUARDIAN_LIST, new JsonObject().put("actor", actor(ctx)), null);
   }
 
   void delete(RoutingContext ctx) {
     String name = Ids.name(ctx.pathParam("name"), "guardian name");
-    forward(ctx, Addresses.GUARDIAN_REMOVE, new JsonObject().put("name", name).put("actor", pilotId(ctx)), null);
+    forward(ctx, Addresses.GUARDIAN_REMOVE, new JsonObject().put("name", name).put("actor", actor(ctx)), null);
   }
 
   void evaluate(RoutingContext ctx) {
@@ -64,7 +67,7 @@ final class GuardianApi {
     if (operator != null && !"AND".equals(operator) && !"OR".equals(operator)) {
       throw Failure.badRequest("operator: must be AND or OR");
     }
-    forward(ctx, Addresses.GUARDIAN_EVALUATE, body, null);
+    forward(ctx, Addresses.GUARDIAN_EVALUATE, body.put("actor", actor(ctx)), null);
   }
 
   /** Sends, then answers 200 with the reply (or the named field of it). */
@@ -72,7 +75,8 @@ final class GuardianApi {
     Envelope.reply(ctx, bus.request(address, request), reply -> field == null ? reply : reply.getValue(field));
   }
 
-  private static String pilotId(RoutingContext ctx) {
-    return ctx.<Pilot>get(AccessControl.PILOT).id();
+  /** The caller {@code {pilot_id, role}}: the evaluator checks it against the operation table too. */
+  private static JsonObject actor(RoutingContext ctx) {
+    return ctx.<Pilot>get(AccessControl.PILOT).toJson();
   }
 }

@@ -5,11 +5,11 @@ import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Tip;
 import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * events after it (until then every request is a 503, and while the log is unavailable the load is
  * tried again). Registry changes run one after another, so a check and its commit see the same
  * registry. Every instance follows every appended event; one instance per node writes the
- * registry's snapshots.
+ * registry's snapshots. Each address checks its caller's {@code actor} against the {@link Operation}
+ * table, as the gateway does a token's.
  *
  * <p>Config: {@code bus.timeout_ms} (default 5000), the send timeout towards the event log.
  */
@@ -120,11 +122,11 @@ public final class GuardianVerticle extends VerticleBase {
     // before the load, so nothing appended meanwhile is missed; applying an event twice is harmless.
     return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_APPENDED, this::follow).completion()
       .compose(subscribed -> Future.all(List.of(
-        consume(Addresses.GUARDIAN_EVALUATE, this::evaluate),
-        consume(Addresses.GUARDIAN_PUT, this::put),
-        consume(Addresses.GUARDIAN_GET, this::get),
-        consume(Addresses.GUARDIAN_LIST, this::list),
-        consume(Addresses.GUARDIAN_REMOVE, this::remove),
+        consume(Operation.GUARDIANS_EVALUATE, (message, actor) -> evaluate(message)),
+        consume(Operation.GUARDIANS_PUT, this::put),
+        consume(Operation.GUARDIANS_GET, (message, actor) -> get(message)),
+        consume(Operation.GUARDIANS_LIST, (message, actor) -> list(message)),
+        consume(Operation.GUARDIANS_DELETE, this::remove),
         vertx.eventBus().<JsonObject>consumer(Addresses.GUARDIAN_STATUS, this::status).completion())))
       .compose(registered -> load(100));
   }
@@ -174,13 +176,26 @@ public final class GuardianVerticle extends VerticleBase {
       });
   }
 
-  private Future<Void> consume(String address, Handler<Message<JsonObject>> handler) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> {
-      if (loaded) {
-        handler.handle(message);
-      } else {
+  /**
+   * An address of the operation table: 503 until the registry is loaded, then the message's
+   * {@code actor {pilot_id, role}} checked against the operation's role (400, 403), as the
+   * gateway checks a token's.
+   */
+  private Future<Void> consume(Operation operation, BiConsumer<Message<JsonObject>, Operation.Actor> handler) {
+    return vertx.eventBus().<JsonObject>consumer(operation.busAddress, message -> {
+      if (!loaded) {
         message.fail(503, "guardian evaluator unavailable: " + loading);
+        return;
       }
+      Operation.Actor actor;
+      try {
+        Object value = bodyOf(message).getValue("actor");
+        actor = operation.check(value instanceof JsonObject json ? json.getMap() : value);
+      } catch (RuntimeException e) {
+        BusClient.fail(message, toFailure(e));
+        return;
+      }
+      handler.accept(message, actor);
     }).completion();
   }
 
@@ -293,7 +308,7 @@ public final class GuardianVerticle extends VerticleBase {
     }
   }
 
-  private void put(Message<JsonObject> message) {
+  private void put(Message<JsonObject> message, Operation.Actor caller) {
     JsonObject body = bodyOf(message);
     long deadline = System.nanoTime() + changeBudgetMs * 1_000_000L;
     oneAtATime(() -> {
@@ -301,7 +316,7 @@ public final class GuardianVerticle extends VerticleBase {
       if (!(body.getValue("config") instanceof JsonObject config)) {
         throw Failure.badRequest("config: must be an object");
       }
-      String actor = actorOf(body);
+      String actor = caller.pilotId();
       RegisteredGuardian prepared = registry.prepare(name, BusJson.toPlainObject(config));
       // decided now: the published event may reach follow() before the append's reply does
       boolean created = registry.get(name).isEmpty();
@@ -333,12 +348,12 @@ public final class GuardianVerticle extends VerticleBase {
     message.reply(new JsonObject().put("guardians", guardians));
   }
 
-  private void remove(Message<JsonObject> message) {
+  private void remove(Message<JsonObject> message, Operation.Actor caller) {
     JsonObject body = bodyOf(message);
     long deadline = System.nanoTime() + changeBudgetMs * 1_000_000L;
     oneAtATime(() -> {
       String name = nameOf(body);
-      String actor = actorOf(body);
+      String actor = caller.pilotId();
       if (registry.get(name).isEmpty()) {
         throw Failure.notFound("guardian '" + name + "' not found");
       }
@@ -415,14 +430,6 @@ public final class GuardianVerticle extends VerticleBase {
       throw Failure.badRequest("name: must match [A-Za-z0-9._:-]{1,200}");
     }
     return text;
-  }
-
-  private static String actorOf(JsonObject body) {
-    Object actor = body.getValue("actor");
-    if (actor != null && !(actor instanceof String)) {
-      throw Failure.badRequest("actor: must be a string");
-    }
-    return (String) actor;
   }
 
   private static Operator operatorOf(Object value) {

@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Turns store request messages into commands, checking their shape (SPEC §1 400s): ids, field
- * types, unknown fields, empty reasons, value ranges. The endpoint role was checked by
+ * types, unknown fields, empty reasons, value ranges. The operation's role was checked by
  * {@link StoreRequest#read}.
  */
 public final class Commands {

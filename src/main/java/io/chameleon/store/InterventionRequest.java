@@ -20,18 +20,6 @@ public record InterventionRequest(String requestId, String uowId, String interve
                                   String actionTimestamp, String actionBy, long version,
                                   String createFingerprint) {
 
-  /** The role the action of a request of this type needs. */
-  public static Role actionRole(String type) {
-    return "kill_switch".equals(type) || "waive_violation".equals(type) ? Role.ADMIN
-      : Role.OPERATOR;
-  }
-
-  /** The higher of the declared role and the role of the action the request would run. */
-  public Role effectiveRole() {
-    Role action = actionRole(interventionType);
-    return requiredRole.atLeast(action) ? requiredRole : action;
-  }
-
   public Instant expiresAtInstant() {
     return Instant.parse(expiresAt);
   }

@@ -12,6 +12,7 @@ import static io.chameleon.store.Preconditions.checkVersion;
 import static io.chameleon.store.Preconditions.pilot;
 import static io.chameleon.store.UowStatusChange.moveUow;
 
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
 import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Submission;
@@ -79,7 +80,7 @@ final class RequestCommands {
       throw Refusal.notFound("intervention request " + requestId + " not found");
     }
     Actor actor = s.command().actor();
-    Role required = request.effectiveRole();
+    Role required = Operation.requestRole(request.requiredRole(), request.interventionType());
     if (!actor.role().atLeast(required)) {
       throw new Refusal(403, "request " + requestId + " needs role " + required + "; actor has "
         + actor.role(), List.of(new Draft(StoreEvents.PILOT_AUTH_DENIED, obj(
@@ -119,7 +120,7 @@ final class RequestCommands {
     InterventionRequest request = actionable(s, step, d.requestId(), action);
     String pilot = d.actor().pilotId();
     if (request.status() == RequestStatus.IN_PROGRESS && !pilot.equals(request.assignedTo())
-      && d.actor().role() != Role.ADMIN) {
+      && !Operation.decidesOthersClaims(d.actor().role())) {
       throw Refusal.conflict("request " + d.requestId() + " is IN_PROGRESS, claimed by "
         + request.assignedTo());
     }

@@ -2,9 +2,8 @@ package io.chameleon.store;
 
 import static io.chameleon.store.Canonical.map;
 
-import io.chameleon.auth.Pilot;
 import io.chameleon.bus.Failure;
-import io.chameleon.bus.Role;
+import io.chameleon.bus.Operation;
 import io.chameleon.store.Command.Actor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,20 +35,13 @@ public final class StoreRequest {
     this.raw = raw;
   }
 
-  /** Reads the envelope and checks the endpoint's role: 400 for a bad actor, 403 for a low role. */
-  public static StoreRequest read(Map<String, Object> message, Role endpointRole) {
+  /**
+   * Reads the envelope and checks the actor against the operation's role ({@link Operation#check}):
+   * 400 for a bad actor, 403 for a low role.
+   */
+  public static StoreRequest read(Map<String, Object> message, Operation operation) {
     Map<String, Object> raw = message == null ? Map.of() : message;
-    Map<String, Object> actorMap = map(raw.get("actor"));
-    if (actorMap == null || !(actorMap.get("pilot_id") instanceof String pilot)
-      || pilot.isBlank() || pilot.length() > Pilot.MAX_ID_LENGTH) {
-      throw Failure.badRequest("actor.pilot_id: must be a non-empty string of at most "
-        + Pilot.MAX_ID_LENGTH + " characters");
-    }
-    Role role = Role.parse(actorMap.get("role"))
-      .orElseThrow(() -> Failure.badRequest("actor.role: must be ADMIN, OPERATOR or VIEWER"));
-    if (!role.atLeast(endpointRole)) {
-      throw new Failure(403, "requires role " + endpointRole + ", pilot has " + role);
-    }
+    Operation.Actor actor = operation.check(raw.get("actor"));
     Object params = raw.get("params");
     if (params != null && !(params instanceof Map)) {
       throw Failure.badRequest("params: must be an object");
@@ -58,7 +50,7 @@ public final class StoreRequest {
     if (body != null && !(body instanceof Map)) {
       throw Failure.badRequest("body: must be a JSON object");
     }
-    return new StoreRequest(new Actor(pilot, role),
+    return new StoreRequest(new Actor(actor.pilotId(), actor.role()),
       params == null ? Map.of() : map(params), body == null ? new LinkedHashMap<>() : map(body),
       raw);
   }

@@ -5,7 +5,7 @@ import static io.chameleon.store.Canonical.obj;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
-import io.chameleon.bus.Role;
+import io.chameleon.bus.Operation;
 import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
@@ -125,25 +125,25 @@ public final class StoreVerticle extends VerticleBase {
   /** The addresses only the writer serves: every store command and read, and its status. */
   private Future<Void> registerWriterConsumers() {
     return Future.all(List.of(
-        write(Addresses.STORE_UOW_REGISTER, Role.OPERATOR, Commands::register),
-        read(Addresses.STORE_UOW_GET, this::getUow),
-        read(Addresses.STORE_UOW_LIST, this::listUows),
-        write(Addresses.STORE_UOW_INTERACTION, Role.OPERATOR, Commands::interaction),
-        write(Addresses.STORE_UOW_ADVANCE, Role.OPERATOR, Commands::advance),
-        write(Addresses.STORE_PILOT_KILL_SWITCH, Role.ADMIN, Commands::killSwitch),
-        write(Addresses.STORE_PILOT_KILL_SWITCH_RELEASE, Role.ADMIN, Commands::release),
-        write(Addresses.STORE_PILOT_CLARIFICATION, Role.OPERATOR, Commands::clarification),
-        write(Addresses.STORE_PILOT_WAIVE, Role.ADMIN, Commands::waive),
-        write(Addresses.STORE_PILOT_RESUME, Role.OPERATOR, Commands::resume),
-        write(Addresses.STORE_PILOT_CANCEL, Role.OPERATOR, Commands::cancel),
-        read(Addresses.STORE_INSTANCES_HALTED, this::halted),
-        write(Addresses.STORE_INTERVENTION_CREATE, Role.OPERATOR, Commands::createRequest),
-        read(Addresses.STORE_INTERVENTION_GET, this::getRequest),
-        read(Addresses.STORE_INTERVENTION_PENDING, this::pending),
-        read(Addresses.STORE_INTERVENTION_METRICS, e -> state.metrics().toView()),
-        write(Addresses.STORE_INTERVENTION_CLAIM, Role.OPERATOR, Commands::claim),
-        write(Addresses.STORE_INTERVENTION_APPROVE, Role.OPERATOR, Commands::approve),
-        write(Addresses.STORE_INTERVENTION_REJECT, Role.OPERATOR, Commands::reject),
+        write(Operation.UOWS_REGISTER, Commands::register),
+        read(Operation.UOWS_GET, this::getUow),
+        read(Operation.UOWS_LIST, this::listUows),
+        write(Operation.UOWS_INTERACTION, Commands::interaction),
+        write(Operation.UOWS_ADVANCE, Commands::advance),
+        write(Operation.PILOT_KILL_SWITCH, Commands::killSwitch),
+        write(Operation.PILOT_KILL_SWITCH_RELEASE, Commands::release),
+        write(Operation.PILOT_CLARIFICATION, Commands::clarification),
+        write(Operation.PILOT_WAIVE, Commands::waive),
+        write(Operation.PILOT_RESUME, Commands::resume),
+        write(Operation.PILOT_CANCEL, Commands::cancel),
+        read(Operation.INSTANCES_HALTED, this::halted),
+        write(Operation.INTERVENTIONS_CREATE, Commands::createRequest),
+        read(Operation.INTERVENTIONS_GET, this::getRequest),
+        read(Operation.INTERVENTIONS_PENDING, this::pending),
+        read(Operation.INTERVENTIONS_METRICS, e -> state.metrics().toView()),
+        write(Operation.INTERVENTIONS_CLAIM, Commands::claim),
+        write(Operation.INTERVENTIONS_APPROVE, Commands::approve),
+        write(Operation.INTERVENTIONS_REJECT, Commands::reject),
         consume(Addresses.STORE_STATUS, this::status))).mapEmpty();
   }
 
@@ -262,15 +262,16 @@ public final class StoreVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private Future<Void> write(String address, Role role, Function<StoreRequest, Submission> parser) {
-    return consume(address, message -> {
+  /** A command of the operation table, behind its role check. */
+  private Future<Void> write(Operation operation, Function<StoreRequest, Submission> parser) {
+    return consume(operation.busAddress, message -> {
       if (!loaded) {
         BusClient.fail(message, notLoaded());
         return;
       }
       Submission submission;
       try {
-        submission = parser.apply(StoreRequest.read(BusMaps.plainObject(message.body()), role));
+        submission = parser.apply(StoreRequest.read(BusMaps.plainObject(message.body()), operation));
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
         return;
@@ -285,15 +286,16 @@ public final class StoreVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> read(String address, Function<StoreRequest, Map<String, Object>> query) {
-    return consume(address, message -> {
+  /** A query of the operation table, behind its role check. */
+  private Future<Void> read(Operation operation, Function<StoreRequest, Map<String, Object>> query) {
+    return consume(operation.busAddress, message -> {
       if (!loaded) {
         BusClient.fail(message, notLoaded());
         return;
       }
       try {
         Map<String, Object> data = query.apply(
-          StoreRequest.read(BusMaps.plainObject(message.body()), Role.VIEWER));
+          StoreRequest.read(BusMaps.plainObject(message.body()), operation));
         message.reply(new Reply(200, data).toJson());
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
@@ -335,7 +337,7 @@ public final class StoreVerticle extends VerticleBase {
     if (plan instanceof Rejected rejected) {
       return commit(rejected, deadline);
     }
-    return gate((Gate.Plan) plan, deadline)
+    return gate((Gate.Plan) plan, submission.command().actor(), deadline)
       .compose(result -> commit(submission, now, decider.decide(submission, state, now, result), deadline));
   }
 
@@ -350,25 +352,32 @@ public final class StoreVerticle extends VerticleBase {
     return commit(decision, deadline);
   }
 
-  /** Evaluates the blocking guardians, then (when they allow) the approval guardians. */
-  private Future<Gate.Result> gate(Gate.Plan plan, long deadline) {
+  /**
+   * Evaluates the blocking guardians, then (when they allow) the approval guardians, in the name
+   * of the pilot who advances (the evaluator checks {@code guardian.evaluate}'s role like any
+   * caller's).
+   */
+  private Future<Gate.Result> gate(Gate.Plan plan, Command.Actor actor, long deadline) {
     if (!plan.runs()) {
       return Future.succeededFuture(Gate.Result.NONE);
     }
-    return evaluate(plan.blocking(), plan.flatView(), deadline).compose(blocking -> {
+    JsonObject caller = new JsonObject().put("pilot_id", actor.pilotId()).put("role", actor.role().name());
+    return evaluate(plan.blocking(), plan.flatView(), caller, deadline).compose(blocking -> {
       if (!blocking.allowed()) {
         return Future.succeededFuture(new Gate.Result(blocking, null));
       }
-      return evaluate(plan.approval(), plan.flatView(), deadline)
+      return evaluate(plan.approval(), plan.flatView(), caller, deadline)
         .map(approval -> new Gate.Result(blocking, approval));
     });
   }
 
-  private Future<Gate.Verdict> evaluate(Gate.Stage stage, Map<String, Object> flatView, long deadline) {
+  private Future<Gate.Verdict> evaluate(Gate.Stage stage, Map<String, Object> flatView, JsonObject actor,
+                                        long deadline) {
     if (stage.empty()) {
       return Future.succeededFuture(Gate.Verdict.pass());
     }
     JsonObject request = new JsonObject()
+      .put("actor", actor)
       .put("guardians", BusMaps.json(stage.guardians()))
       .put("operator", stage.operator())
       .put("uow", BusMaps.jsonObject(flatView))

@@ -12,7 +12,7 @@ import static io.chameleon.store.Preconditions.existingUow;
 import static io.chameleon.store.Preconditions.pilot;
 import static io.chameleon.store.UowStatusChange.moveUow;
 
-import io.chameleon.bus.Role;
+import io.chameleon.bus.Operation;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
 import java.util.ArrayList;
@@ -97,7 +97,7 @@ final class UowCommands {
       "Ambiguity lock: clarification needed",
       "UOW " + uow.uowId() + " exceeded " + locked.maxInteractions() + " interactions",
       "high", obj("instance_id", uow.instanceId(), "interaction_count", locked.interactionCount(),
-        "max_interactions", locked.maxInteractions()), Role.OPERATOR);
+        "max_interactions", locked.maxInteractions()), Operation.actionRole("clarification"));
     return new Accepted(step.drafts(), 200, locked.toView());
   }
 
@@ -160,13 +160,13 @@ final class UowCommands {
       InterventionRequest request = requests.newRequest(step, a.actor(), uow.uowId(), "waive_violation",
         "Guardian violation: " + violatedRule, parkedReason(parked), "high",
         obj("rule_id", violatedRule, "decision", copy(parked), "target_status", a.target().name(),
-          "instance_id", uow.instanceId()), Role.ADMIN);
+          "instance_id", uow.instanceId()), Operation.actionRole("waive_violation"));
       data.put("request_id", request.requestId());
     } else if (outcome == UowStatus.PENDING_PILOT_APPROVAL) {
       InterventionRequest request = requests.newRequest(step, a.actor(), uow.uowId(), "resume",
         "Approval needed to advance to " + a.target(), parkedReason(parked), "normal",
         obj("rule_id", parked == null ? null : parked.get("name"), "decision", copy(parked),
-          "target_status", a.target().name(), "instance_id", uow.instanceId()), Role.OPERATOR);
+          "target_status", a.target().name(), "instance_id", uow.instanceId()), Operation.actionRole("resume"));
       data.put("request_id", request.requestId());
     }
     return new Accepted(step.drafts(), 200, data);

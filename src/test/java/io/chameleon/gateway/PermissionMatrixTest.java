@@ -3,6 +3,7 @@ package io.chameleon.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.Operation;
 import io.chameleon.support.Http.Response;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
@@ -28,49 +29,49 @@ class PermissionMatrixTest {
   static TestNode node;
 
   /** One row: a request and the status expected with no token / VIEWER / OPERATOR / ADMIN. */
-  record Row(Endpoint endpoint, String method, String path, String body, int none, int viewer, int operator, int admin) {
+  record Row(Operation endpoint, String method, String path, String body, int none, int viewer, int operator, int admin) {
   }
 
   static final String GATE = "{\"type\":\"PASS_THRU\",\"attributes\":{}}";
   static final String EVALUATE = "{\"guardians\":[\"matrix-gate\"],\"uow\":{\"uow_id\":\"u-1\"}}";
 
   static final List<Row> ROWS = List.of(
-    new Row(Endpoint.HEALTH, "GET", "/health", null, 200, 200, 200, 200),
-    new Row(Endpoint.METRICS, "GET", "/metrics", null, 200, 200, 200, 200),
-    new Row(Endpoint.EVENTS_LIST, "GET", "/api/events", null, 401, 200, 200, 200),
-    new Row(Endpoint.EVENTS_VERIFY, "GET", "/api/events/verify", null, 401, 200, 200, 200),
-    new Row(Endpoint.EVENTS_HEAD, "GET", "/api/events/head", null, 401, 200, 200, 200),
-    new Row(Endpoint.GUARDIANS_LIST, "GET", "/api/guardians", null, 401, 200, 200, 200),
-    new Row(Endpoint.GUARDIANS_GET, "GET", "/api/guardians/matrix-gate", null, 401, 200, 200, 200),
-    new Row(Endpoint.GUARDIANS_EVALUATE, "POST", "/api/guardians/evaluate", EVALUATE, 401, 403, 200, 200),
+    new Row(Operation.HEALTH, "GET", "/health", null, 200, 200, 200, 200),
+    new Row(Operation.METRICS, "GET", "/metrics", null, 200, 200, 200, 200),
+    new Row(Operation.EVENTS_LIST, "GET", "/api/events", null, 401, 200, 200, 200),
+    new Row(Operation.EVENTS_VERIFY, "GET", "/api/events/verify", null, 401, 200, 200, 200),
+    new Row(Operation.EVENTS_HEAD, "GET", "/api/events/head", null, 401, 200, 200, 200),
+    new Row(Operation.GUARDIANS_LIST, "GET", "/api/guardians", null, 401, 200, 200, 200),
+    new Row(Operation.GUARDIANS_GET, "GET", "/api/guardians/matrix-gate", null, 401, 200, 200, 200),
+    new Row(Operation.GUARDIANS_EVALUATE, "POST", "/api/guardians/evaluate", EVALUATE, 401, 403, 200, 200),
     // replacing an existing guardian answers 200 (creation answered 201 in setUp)
-    new Row(Endpoint.GUARDIANS_PUT, "PUT", "/api/guardians/matrix-gate", GATE, 401, 403, 403, 200),
+    new Row(Operation.GUARDIANS_PUT, "PUT", "/api/guardians/matrix-gate", GATE, 401, 403, 403, 200),
     // the ADMIN cell deletes a guardian that exists only for it
-    new Row(Endpoint.GUARDIANS_DELETE, "DELETE", "/api/guardians/matrix-delete", null, 401, 403, 403, 200),
+    new Row(Operation.GUARDIANS_DELETE, "DELETE", "/api/guardians/matrix-delete", null, 401, 403, 403, 200),
     // store routes: writes aim at a COMPLETED UOW or a decided request, so a cell that passes the
     // role check gets the state's 409 and changes nothing — except creation, which is repeatable
-    new Row(Endpoint.UOWS_REGISTER, "POST", "/api/uows", "{\"instance_id\":\"{instance}\"}", 401, 403, 201, 201),
-    new Row(Endpoint.UOWS_LIST, "GET", "/api/uows", null, 401, 200, 200, 200),
-    new Row(Endpoint.UOWS_GET, "GET", "/api/uows/{done}", null, 401, 200, 200, 200),
-    new Row(Endpoint.UOWS_INTERACTION, "POST", "/api/uows/{done}/interactions", null, 401, 403, 409, 409),
-    new Row(Endpoint.UOWS_ADVANCE, "POST", "/api/uows/{done}/advance", "{\"status\":\"ACTIVE\"}", 401, 403, 409, 409),
-    new Row(Endpoint.PILOT_KILL_SWITCH, "POST", "/pilot/kill-switch",
+    new Row(Operation.UOWS_REGISTER, "POST", "/api/uows", "{\"instance_id\":\"{instance}\"}", 401, 403, 201, 201),
+    new Row(Operation.UOWS_LIST, "GET", "/api/uows", null, 401, 200, 200, 200),
+    new Row(Operation.UOWS_GET, "GET", "/api/uows/{done}", null, 401, 200, 200, 200),
+    new Row(Operation.UOWS_INTERACTION, "POST", "/api/uows/{done}/interactions", null, 401, 403, 409, 409),
+    new Row(Operation.UOWS_ADVANCE, "POST", "/api/uows/{done}/advance", "{\"status\":\"ACTIVE\"}", 401, 403, 409, 409),
+    new Row(Operation.PILOT_KILL_SWITCH, "POST", "/pilot/kill-switch",
       "{\"instance_id\":\"{instance}\",\"reason\":\"matrix\",\"dry_run\":true}", 401, 403, 403, 200),
-    new Row(Endpoint.PILOT_KILL_SWITCH_RELEASE, "POST", "/pilot/kill-switch/release",
+    new Row(Operation.PILOT_KILL_SWITCH_RELEASE, "POST", "/pilot/kill-switch/release",
       "{\"instance_id\":\"{instance}\",\"reason\":\"matrix\"}", 401, 403, 403, 409),
-    new Row(Endpoint.PILOT_CLARIFICATION, "POST", "/pilot/clarification/{done}", "{\"text\":\"t\"}", 401, 403, 409, 409),
-    new Row(Endpoint.PILOT_WAIVE, "POST", "/pilot/waive/{done}/rule-1", "{\"reason\":\"r\"}", 401, 403, 403, 409),
-    new Row(Endpoint.PILOT_RESUME, "POST", "/pilot/resume/{done}", "{}", 401, 403, 409, 409),
-    new Row(Endpoint.PILOT_CANCEL, "POST", "/pilot/cancel/{done}", "{\"reason\":\"r\"}", 401, 403, 409, 409),
-    new Row(Endpoint.INSTANCES_HALTED, "GET", "/api/instances/halted", null, 401, 200, 200, 200),
-    new Row(Endpoint.INTERVENTIONS_CREATE, "POST", "/api/interventions",
+    new Row(Operation.PILOT_CLARIFICATION, "POST", "/pilot/clarification/{done}", "{\"text\":\"t\"}", 401, 403, 409, 409),
+    new Row(Operation.PILOT_WAIVE, "POST", "/pilot/waive/{done}/rule-1", "{\"reason\":\"r\"}", 401, 403, 403, 409),
+    new Row(Operation.PILOT_RESUME, "POST", "/pilot/resume/{done}", "{}", 401, 403, 409, 409),
+    new Row(Operation.PILOT_CANCEL, "POST", "/pilot/cancel/{done}", "{\"reason\":\"r\"}", 401, 403, 409, 409),
+    new Row(Operation.INSTANCES_HALTED, "GET", "/api/instances/halted", null, 401, 200, 200, 200),
+    new Row(Operation.INTERVENTIONS_CREATE, "POST", "/api/interventions",
       "{\"uow_id\":\"ext-1\",\"intervention_type\":\"resume\",\"title\":\"t\"}", 401, 403, 201, 201),
-    new Row(Endpoint.INTERVENTIONS_PENDING, "GET", "/api/interventions/pending", null, 401, 200, 200, 200),
-    new Row(Endpoint.INTERVENTIONS_METRICS, "GET", "/api/interventions/metrics", null, 401, 200, 200, 200),
-    new Row(Endpoint.INTERVENTIONS_GET, "GET", "/api/interventions/{decided}", null, 401, 200, 200, 200),
-    new Row(Endpoint.INTERVENTIONS_CLAIM, "POST", "/api/interventions/{decided}/claim", "{}", 401, 403, 409, 409),
-    new Row(Endpoint.INTERVENTIONS_APPROVE, "POST", "/api/interventions/{decided}/approve", "{\"reason\":\"r\"}", 401, 403, 409, 409),
-    new Row(Endpoint.INTERVENTIONS_REJECT, "POST", "/api/interventions/{decided}/reject", "{\"reason\":\"r\"}", 401, 403, 409, 409)
+    new Row(Operation.INTERVENTIONS_PENDING, "GET", "/api/interventions/pending", null, 401, 200, 200, 200),
+    new Row(Operation.INTERVENTIONS_METRICS, "GET", "/api/interventions/metrics", null, 401, 200, 200, 200),
+    new Row(Operation.INTERVENTIONS_GET, "GET", "/api/interventions/{decided}", null, 401, 200, 200, 200),
+    new Row(Operation.INTERVENTIONS_CLAIM, "POST", "/api/interventions/{decided}/claim", "{}", 401, 403, 409, 409),
+    new Row(Operation.INTERVENTIONS_APPROVE, "POST", "/api/interventions/{decided}/approve", "{\"reason\":\"r\"}", 401, 403, 409, 409),
+    new Row(Operation.INTERVENTIONS_REJECT, "POST", "/api/interventions/{decided}/reject", "{\"reason\":\"r\"}", 401, 403, 409, 409)
   );
 
   /** Values for the placeholders of the rows, made in setUp. */
@@ -113,9 +114,9 @@ class PermissionMatrixTest {
   /** Verifies that the test table covers every route the gateway mounts. */
   @Test
   void everyEndpointHasARow() {
-    Set<Endpoint> covered = EnumSet.noneOf(Endpoint.class);
+    Set<Operation> covered = EnumSet.noneOf(Operation.class);
     ROWS.forEach(r -> covered.add(r.endpoint()));
-    assertEquals(EnumSet.allOf(Endpoint.class), covered);
+    assertEquals(EnumSet.allOf(Operation.class), covered);
   }
 
   /** Verifies that each cell of the matrix answers exactly its expected status. */

@@ -197,11 +197,12 @@ class AppendDeadlineTest {
   @Test
   void aRegistryChangeThatCouldNotStartInTimeChangesNothing() {
     disk.startDelayMs = 1500;
-    JsonObject put = new JsonObject().put("name", "slow").put("actor", "admin-1")
+    JsonObject admin = new JsonObject().put("pilot_id", "admin-1").put("role", "ADMIN");
+    JsonObject put = new JsonObject().put("name", "slow").put("actor", admin)
       .put("config", new JsonObject().put("type", "PASS_THRU").put("attributes", new JsonObject()));
     assertEquals(503, status(caller.request(Addresses.GUARDIAN_PUT, put)));
     await().atMost(Duration.ofSeconds(10)).until(() -> disk.settled.get() == 1);
-    assertEquals(404, status(caller.request(Addresses.GUARDIAN_GET, new JsonObject().put("name", "slow"))));
+    assertEquals(404, status(caller.request(Addresses.GUARDIAN_GET, new JsonObject().put("name", "slow").put("actor", admin))));
     JsonObject page = TestNode.await(caller.request(Addresses.EVENTS_READ, new JsonObject().put("count", 1000)));
     assertTrue(page.getJsonArray("events").isEmpty(), page.encode());
   }

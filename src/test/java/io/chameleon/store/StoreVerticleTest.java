@@ -148,7 +148,7 @@ class StoreVerticleTest {
     BusClient bus = new BusClient(vertx, 5000);
     deployAll(vertx, file)
       .compose(v -> bus.request(Addresses.GUARDIAN_PUT, new JsonObject().put("name", "limit")
-        .put("config", limit).put("actor", "admin-1")))
+        .put("config", limit).put("actor", ADMIN)))
       .compose(v -> call(vertx, Addresses.STORE_UOW_REGISTER, OPERATOR, new JsonObject(),
         register))
       .compose(created -> {
