@@ -1,20 +1,18 @@
 package io.chameleon.broadcast;
 
+import io.chameleon.bus.BusJson;
+import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.Tip;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import org.erdtman.jcs.JsonCanonicalizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The hash chain of the audit stream (SPEC §6): SHA-256, lowercase hex, over the previous event's
  * hash (64 hex characters) followed by the RFC 8785 canonical JSON of
  * {@code {timestamp, event_type, payload}}. Field order and number spelling in the stored line do
- * not matter, only the canonical form does.
+ * not matter, only the canonical form does. The canonical form and the digest are
+ * {@link PlainJson}'s, the same code as the store's content hash.
  */
 public final class EventHash {
 
@@ -25,33 +23,15 @@ public final class EventHash {
   }
 
   public static String of(String prevHash, String timestamp, String eventType, JsonObject payload) {
-    JsonObject hashed = new JsonObject()
-      .put("timestamp", timestamp)
-      .put("event_type", eventType)
-      .put("payload", payload);
-    String canonical = canonical(hashed.encode());
-    return sha256Hex(prevHash + canonical);
+    Map<String, Object> hashed = new LinkedHashMap<>(4);
+    hashed.put("event_type", eventType);
+    hashed.put("payload", payload);
+    hashed.put("timestamp", timestamp);
+    return BusJson.canonicalHash(prevHash, hashed);
   }
 
   /** Recomputes the hash an event should carry, given the hash it claims to follow. */
   public static String of(Event event) {
     return of(event.prevHash(), event.timestamp(), event.eventType(), event.payload());
-  }
-
-  static String canonical(String json) {
-    try {
-      return new JsonCanonicalizer(json).getEncodedString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot canonicalise event", e);
-    }
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.chameleon.guardian;
 
+import io.chameleon.bus.PlainJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.chameleon.guardian;
 
+import io.chameleon.bus.BusJson;
 import io.chameleon.snapshot.SnapshotHeader;
 import io.chameleon.snapshot.SnapshotStore;
 import io.chameleon.snapshot.Snapshotter;

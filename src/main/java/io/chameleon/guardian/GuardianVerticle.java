@@ -2,6 +2,7 @@ package io.chameleon.guardian;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.BusJson;
 import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;

@@ -1,6 +1,6 @@
 package io.chameleon.store;
 
-import static io.chameleon.store.Canonical.copy;
+import static io.chameleon.bus.PlainJson.copy;
 import static io.chameleon.store.Canonical.map;
 import static io.chameleon.store.Canonical.obj;
 

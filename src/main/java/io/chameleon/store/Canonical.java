@@ -1,29 +1,19 @@
 package io.chameleon.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.chameleon.bus.PlainJson;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
- * Plain-JSON helpers of the store core: RFC 8785 canonical JSON, SHA-256 hex, the SPEC timestamp
- * format and deep copies of plain maps and lists. No Vert.x types.
+ * Small plain-JSON helpers of the store core: the body fingerprint and the UOW content hash (both
+ * RFC 8785 + SHA-256 by {@link PlainJson}, the code the audit chain's hash uses too), the SPEC
+ * timestamp format, and ordered maps. No Vert.x types.
  */
 public final class Canonical {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final DateTimeFormatter TIMESTAMP =
     DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -32,13 +22,7 @@ public final class Canonical {
 
   /** The RFC 8785 canonical JSON of a plain value (maps, lists, strings, numbers, booleans). */
   public static String json(Object value) {
-    try {
-      return new JsonCanonicalizer(MAPPER.writeValueAsString(value)).getEncodedString();
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("value is not JSON", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot canonicalise", e);
-    }
+    return PlainJson.canonical(value);
   }
 
   /**
@@ -46,16 +30,7 @@ public final class Canonical {
    * every request and UOW, so a hash (64 characters) rather than the body itself.
    */
   public static String fingerprint(Object body) {
-    return sha256Hex(json(body));
-  }
-
-  public static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return PlainJson.canonicalHash("", body);
   }
 
   /** SHA-256 of the canonical JSON of {@code {uow_id, status, attributes, version}}. */
@@ -66,33 +41,13 @@ public final class Canonical {
     hashed.put("status", status);
     hashed.put("attributes", attributes);
     hashed.put("version", version);
-    return sha256Hex(json(hashed));
+    return PlainJson.canonicalHash("", hashed);
   }
 
   /** ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-25T12:00:00.123Z}. */
   public static String timestamp(Instant instant) {
     return TIMESTAMP.format(instant);
   }
-
-  /**
-   * A deep copy: every map a LinkedHashMap, every list an ArrayList — each sized to its content,
-   * since a million stored requests each keep a few small maps (an empty one allocates no table).
-   */
-  @SuppressWarnings("unchecked")
-  public static <T> T copy(T value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>((int) (map.size() / 0.75f) + 1);
-      map.forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
-      return (T) out;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      list.forEach(v -> out.add(copy(v)));
-      return (T) out;
-    }
-    return value;
-  }
-
   @SuppressWarnings("unchecked")
   static Map<String, Object> map(Object value) {
     return value instanceof Map<?, ?> ? (Map<String, Object>) value : null;

@@ -1,8 +1,8 @@
 package io.chameleon.store;
 
+import static io.chameleon.bus.PlainJson.copy;
 import static io.chameleon.store.AdvanceGate.checkAdvance;
 import static io.chameleon.store.AdvanceGate.gatePlan;
-import static io.chameleon.store.Canonical.copy;
 import static io.chameleon.store.PilotActions.cancel;
 import static io.chameleon.store.PilotActions.clarify;
 import static io.chameleon.store.PilotActions.killSwitch;

@@ -2,6 +2,7 @@ package io.chameleon.store;
 
 import static io.chameleon.store.Canonical.obj;
 
+import io.chameleon.bus.PlainJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record IdempotencyRecord(String scope, String fingerprint, int status,
 
   public static IdempotencyRecord fromState(Map<String, Object> s) {
     return new IdempotencyRecord((String) s.get("scope"), (String) s.get("fingerprint"),
-      ((Number) s.get("status")).intValue(), Canonical.copy(Canonical.map(s.get("data"))),
+      ((Number) s.get("status")).intValue(), PlainJson.copy(Canonical.map(s.get("data"))),
       Instant.parse((String) s.get("stored_at")));
   }
 }

@@ -2,6 +2,7 @@ package io.chameleon.store;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.BusJson;
 import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.EventReplay;
@@ -149,7 +150,7 @@ public final class LogJournal implements StoreJournal {
       startWithin = Math.min(startWithin, remainingMs(pending.startBy()));
       for (Draft draft : pending.drafts()) {
         events.add(new JsonObject().put("event_type", draft.eventType())
-          .put("payload", BusMaps.jsonObject(draft.payload())));
+          .put("payload", BusJson.toJsonObject(draft.payload())));
       }
     }
     JsonObject body = new JsonObject().put("events", events).put("expect", tip.toJson())
@@ -376,6 +377,6 @@ public final class LogJournal implements StoreJournal {
 
   static LoggedEvent logged(JsonObject event) {
     return new LoggedEvent(event.getString("id"), event.getString("timestamp"),
-      event.getString("event_type"), BusMaps.plainObject(event.getJsonObject("payload")));
+      event.getString("event_type"), BusJson.toPlainObjectOrEmpty(event.getJsonObject("payload")));
   }
 }

@@ -1,6 +1,6 @@
 package io.chameleon.store;
 
-import static io.chameleon.store.Canonical.copy;
+import static io.chameleon.bus.PlainJson.copy;
 import static io.chameleon.store.Canonical.obj;
 import static io.chameleon.store.Decider.DEFAULT_EXPIRES_IN;
 import static io.chameleon.store.PilotActions.cancel;

@@ -316,7 +316,7 @@ final class SnapshotLines {
     }
     switch (token) {
       case START_OBJECT -> {
-        // small from the start and grown as needed, as Canonical.copy would size it: a snapshot
+        // small from the start and grown as needed, as PlainJson.copy would size it: a snapshot
         // holds a few small maps per entity, read straight into what the state keeps
         Map<String, Object> object = new LinkedHashMap<>(2);
         String field;

@@ -4,6 +4,7 @@ import static io.chameleon.store.Canonical.map;
 
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Operation;
+import io.chameleon.bus.PlainJson;
 import io.chameleon.store.Command.Actor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +189,7 @@ public final class StoreRequest {
     if (object == null) {
       throw Failure.badRequest(name + ": must be an object");
     }
-    return Canonical.copy(object);
+    return PlainJson.copy(object);
   }
 
   public boolean bool(String name, boolean defaultValue) {

@@ -4,8 +4,10 @@ import static io.chameleon.store.Canonical.obj;
 
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
+import io.chameleon.bus.BusJson;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Operation;
+import io.chameleon.bus.PlainJson;
 import io.chameleon.snapshot.SnapshotStores;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
@@ -83,7 +85,7 @@ public final class StoreVerticle extends VerticleBase {
   /** A success: {@code {status, data}}. */
   record Reply(int status, Map<String, Object> data) {
     JsonObject toJson() {
-      return new JsonObject().put("status", status).put("data", BusMaps.json(data));
+      return new JsonObject().put("status", status).put("data", BusJson.toJson(data));
     }
   }
 
@@ -271,7 +273,7 @@ public final class StoreVerticle extends VerticleBase {
       }
       Submission submission;
       try {
-        submission = parser.apply(StoreRequest.read(BusMaps.plainObject(message.body()), operation));
+        submission = parser.apply(StoreRequest.read(BusJson.toPlainObjectOrEmpty(message.body()), operation));
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
         return;
@@ -295,7 +297,7 @@ public final class StoreVerticle extends VerticleBase {
       }
       try {
         Map<String, Object> data = query.apply(
-          StoreRequest.read(BusMaps.plainObject(message.body()), operation));
+          StoreRequest.read(BusJson.toPlainObjectOrEmpty(message.body()), operation));
         message.reply(new Reply(200, data).toJson());
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
@@ -347,7 +349,7 @@ public final class StoreVerticle extends VerticleBase {
     if (idem != null && decision instanceof Accepted accepted && accepted.events().isEmpty()
       && state.idempotency(idem.scope(), now) == null) {
       state.rememberWithoutEvent(new IdempotencyRecord(idem.scope(), idem.fingerprint(),
-        accepted.status(), Canonical.copy(accepted.data()), now));
+        accepted.status(), PlainJson.copy(accepted.data()), now));
     }
     return commit(decision, deadline);
   }
@@ -378,9 +380,9 @@ public final class StoreVerticle extends VerticleBase {
     }
     JsonObject request = new JsonObject()
       .put("actor", actor)
-      .put("guardians", BusMaps.json(stage.guardians()))
+      .put("guardians", BusJson.toJson(stage.guardians()))
       .put("operator", stage.operator())
-      .put("uow", BusMaps.jsonObject(flatView))
+      .put("uow", BusJson.toJsonObject(flatView))
       .put("rule_prefix", stage.rulePrefix())
       // a policy frozen at registration may name a guardian removed since: it denies, parking
       // the UOW for a pilot, instead of refusing every advance
@@ -392,7 +394,7 @@ public final class StoreVerticle extends VerticleBase {
       List<Map<String, Object>> decisions = new ArrayList<>();
       JsonArray answered = reply.getJsonArray("decisions", new JsonArray());
       for (int i = 0; i < answered.size(); i++) {
-        Map<String, Object> decision = BusMaps.plainObject(answered.getJsonObject(i));
+        Map<String, Object> decision = BusJson.toPlainObjectOrEmpty(answered.getJsonObject(i));
         if (i < stage.ruleIds().size()) {
           decision.put("name", stage.ruleIds().get(i));
         }
@@ -465,7 +467,7 @@ public final class StoreVerticle extends VerticleBase {
       throw Failure.notFound("uow " + uowId + " not found");
     }
     Map<String, Object> view = uow.toView();
-    view.put("history", Canonical.copy(new ArrayList<>(state.history(uowId))));
+    view.put("history", PlainJson.copy(new ArrayList<>(state.history(uowId))));
     return view;
   }
 

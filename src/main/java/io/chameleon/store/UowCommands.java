@@ -1,10 +1,10 @@
 package io.chameleon.store;
 
+import static io.chameleon.bus.PlainJson.copy;
 import static io.chameleon.store.AdvanceGate.checkAdvance;
 import static io.chameleon.store.AdvanceGate.emitDecisions;
 import static io.chameleon.store.AdvanceGate.firstFailure;
 import static io.chameleon.store.AdvanceGate.gatePlan;
-import static io.chameleon.store.Canonical.copy;
 import static io.chameleon.store.Canonical.obj;
 import static io.chameleon.store.Preconditions.checkNotHalted;
 import static io.chameleon.store.Preconditions.checkVersion;

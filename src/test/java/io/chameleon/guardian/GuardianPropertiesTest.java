@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.PlainJson;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.chameleon.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.Role;
 import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Submission;
@@ -37,7 +38,7 @@ final class Harness {
     if (decision instanceof Decision.Accepted accepted) {
       for (Draft draft : accepted.events()) {
         LoggedEvent event = new LoggedEvent(now.toEpochMilli() + "-" + log.size(),
-          Canonical.timestamp(now), draft.eventType(), Canonical.copy(draft.payload()));
+          Canonical.timestamp(now), draft.eventType(), PlainJson.copy(draft.payload()));
         log.add(event);
         state.apply(event);
       }

@@ -4,6 +4,8 @@ import static io.chameleon.store.Canonical.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.BusJson;
+import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.Role;
 import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Idempotency;
@@ -155,7 +157,7 @@ class SnapshotPropertyTest {
       if (idem != null && decision instanceof Accepted accepted && drafts.isEmpty()
         && live.idempotency(idem.scope(), now) == null) {
         live.rememberWithoutEvent(new IdempotencyRecord(idem.scope(), idem.fingerprint(),
-          accepted.status(), Canonical.copy(accepted.data()), now));
+          accepted.status(), PlainJson.copy(accepted.data()), now));
         memoryOnly++;
       }
       for (Draft draft : drafts) {
@@ -171,7 +173,7 @@ class SnapshotPropertyTest {
 
     /** The payload as the log hands it back: encoded and decoded by Vert.x's JSON codec. */
     static Map<String, Object> throughJson(Map<String, Object> payload) {
-      return BusMaps.plainObject(new JsonObject(BusMaps.jsonObject(payload).encode()));
+      return BusJson.toPlainObjectOrEmpty(new JsonObject(BusJson.toJsonObject(payload).encode()));
     }
 
     Submission submission() {
