@@ -13,6 +13,11 @@ public record Pilot(String id, Role role, long expiresAt) {
    */
   public static final int MAX_ID_LENGTH = Operation.Actor.MAX_ID_LENGTH;
 
+  /** The pilot as the actor of a bus request. */
+  public Operation.Actor actor() {
+    return new Operation.Actor(id, role);
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("pilot_id", id).put("role", role.name());
   }

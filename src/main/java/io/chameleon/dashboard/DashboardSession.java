@@ -4,6 +4,8 @@ import io.chameleon.auth.TokenVerifier;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Operation;
+import io.chameleon.bus.StoreMessage;
 import io.chameleon.bus.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -449,7 +451,7 @@ final class DashboardSession {
 
   /** A read through the store, as the HTTP gateway makes it: the reply's {@code data} is the answer. */
   private void forward(String type, Object id, String address, JsonObject params) {
-    JsonObject request = new JsonObject().put("actor", actor.copy()).put("params", params).put("body", new JsonObject());
+    JsonObject request = StoreMessage.query(Operation.Actor.read(actor.getMap()), params.getMap()).toJson();
     unanswered++;
     bus.request(address, request).onComplete(ar -> {
       unanswered--;

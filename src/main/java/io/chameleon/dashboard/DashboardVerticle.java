@@ -3,12 +3,16 @@ package io.chameleon.dashboard;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.ChainFollower;
+import io.chameleon.bus.Operation;
+import io.chameleon.bus.Role;
+import io.chameleon.bus.StoreMessage;
 import io.chameleon.bus.Tip;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,7 @@ public final class DashboardVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardVerticle.class);
   static final long METRICS_INTERVAL_MS = 250;
   /** The actor the fan-out reads metrics as. */
-  static final JsonObject ACTOR = new JsonObject().put("pilot_id", "system:dashboard").put("role", "VIEWER");
+  static final Operation.Actor ACTOR = new Operation.Actor("system:dashboard", Role.VIEWER);
 
   private BusClient bus;
   private SocketGauge gauge;
@@ -85,7 +89,7 @@ public final class DashboardVerticle extends VerticleBase {
   private void fetchMetrics() {
     fetchScheduled = false;
     lastFetch = System.currentTimeMillis();
-    JsonObject request = new JsonObject().put("actor", ACTOR.copy()).put("params", new JsonObject()).put("body", new JsonObject());
+    JsonObject request = StoreMessage.query(ACTOR, Map.of()).toJson();
     bus.request(Addresses.STORE_INTERVENTION_METRICS, request).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getValue("data") instanceof JsonObject metrics) {
         Push.of(Push.METRICS_UPDATE, null, metrics).publish(vertx);

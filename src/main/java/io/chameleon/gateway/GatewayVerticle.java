@@ -184,7 +184,7 @@ public final class GatewayVerticle extends VerticleBase {
     StoreApi store = new StoreApi(bus);
     for (Operation operation : Operation.values()) {
       if (operation.service == Operation.Service.STORE) {
-        handlers.put(operation, store.forward(operation.busAddress));
+        handlers.put(operation, store.forward(operation));
       }
       if (!handlers.containsKey(operation)) {
         throw new IllegalStateException("no handler for " + operation);

@@ -3,17 +3,26 @@ package io.chameleon.gateway;
 import io.chameleon.auth.Pilot;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Operation;
+import io.chameleon.bus.StoreMessage;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * HTTP ↔ bus for the store (UOWs, pilot actions, intervention requests). The store validates
  * everything itself — it is the API for engines on the bus too — so a route only packs the caller,
- * the path and query parameters, the body and the concurrency headers into one message, and
- * answers with the status and data the store replies.
+ * the path and query parameters, the body and, on a write, the concurrency headers into one
+ * {@link StoreMessage}, and answers with the status and data the store replies. The GET of one
+ * UOW or request also sends its {@code version} as the {@code ETag}, the value {@code If-Match}
+ * takes.
  */
 final class StoreApi {
+
+  /** The reads of one versioned item: their answer carries an {@code ETag}. */
+  static final Set<Operation> VERSIONED = EnumSet.of(Operation.UOWS_GET, Operation.INTERVENTIONS_GET);
 
   private final BusClient bus;
 
@@ -21,7 +30,9 @@ final class StoreApi {
     this.bus = bus;
   }
 
-  Handler<RoutingContext> forward(String address) {
+  Handler<RoutingContext> forward(Operation operation) {
+    boolean write = !"GET".equals(operation.method);
+    boolean versioned = VERSIONED.contains(operation);
     return ctx -> {
       JsonObject params = new JsonObject();
       ctx.pathParams().forEach(params::put);
@@ -35,27 +46,25 @@ final class StoreApi {
         }
         params.put(name, ctx.queryParams().get(name));
       });
-      JsonObject message = new JsonObject()
-        .put("actor", ctx.<Pilot>get(AccessControl.PILOT).toJson())
-        .put("params", params)
-        .put("body", JsonBodies.body(ctx) == null ? new JsonObject() : JsonBodies.body(ctx));
-      String ifMatch = ctx.request().getHeader("If-Match");
-      if (ifMatch != null) {
-        message.put("if_match", ifMatch.trim().replace("\"", ""));
-      }
-      String key = ctx.request().getHeader("Idempotency-Key");
-      if (key != null) {
-        message.put("idempotency", new JsonObject()
-          .put("key", key)
-          .put("method", ctx.request().method().name())
-          .put("path", ctx.normalizedPath()));
-      }
-      bus.request(address, message).onComplete(ar -> {
+      JsonObject body = JsonBodies.body(ctx);
+      // a GET ignores If-Match and Idempotency-Key (API.md): only a write sends them
+      String ifMatch = write ? ctx.request().getHeader("If-Match") : null;
+      String key = write ? ctx.request().getHeader("Idempotency-Key") : null;
+      StoreMessage message = new StoreMessage(ctx.<Pilot>get(AccessControl.PILOT).actor(), params.getMap(),
+        body == null ? null : body.getMap(),
+        ifMatch == null ? null : ifMatch.trim().replace("\"", ""),
+        key == null ? null
+          : new StoreMessage.Idempotency(key, ctx.request().method().name(), ctx.normalizedPath()));
+      bus.request(operation.busAddress, message.toJson()).onComplete(ar -> {
         if (ar.failed()) {
           ctx.fail(ar.cause());
-        } else {
-          Envelope.ok(ctx, ar.result().getInteger("status", 200), ar.result().getValue("data"));
+          return;
         }
+        Object data = ar.result().getValue("data");
+        if (versioned && data instanceof JsonObject item && item.getValue("version") instanceof Number version) {
+          ctx.response().putHeader("ETag", StoreMessage.etag(version.longValue()));
+        }
+        Envelope.ok(ctx, ar.result().getInteger("status", 200), data);
       });
     };
   }

@@ -5,6 +5,7 @@ import static io.chameleon.store.Canonical.map;
 import io.chameleon.bus.Failure;
 import io.chameleon.bus.Operation;
 import io.chameleon.bus.PlainJson;
+import io.chameleon.bus.StoreMessage;
 import io.chameleon.store.Command.Actor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One store request message, {@code {actor, params, body, if_match?, idempotency?}}, read from
- * plain maps: the actor and the endpoint's role first (403), then typed accessors that answer 400
- * naming the bad field. No Vert.x types.
+ * One store request message ({@link StoreMessage}, read from plain maps): the actor and the
+ * operation's role first (403), then typed accessors that answer 400 naming the bad field.
  */
 public final class StoreRequest {
 
@@ -26,34 +26,22 @@ public final class StoreRequest {
   private final Actor actor;
   private final Map<String, Object> params;
   private final Map<String, Object> body;
-  private final Map<String, Object> raw;
+  private final StoreMessage message;
 
-  private StoreRequest(Actor actor, Map<String, Object> params, Map<String, Object> body,
-                   Map<String, Object> raw) {
-    this.actor = actor;
-    this.params = params;
-    this.body = body;
-    this.raw = raw;
+  private StoreRequest(StoreMessage message) {
+    this.actor = new Actor(message.actor().pilotId(), message.actor().role());
+    this.params = message.params();
+    this.body = message.body();
+    this.message = message;
   }
 
   /**
-   * Reads the envelope and checks the actor against the operation's role ({@link Operation#check}):
-   * 400 for a bad actor, 403 for a low role.
+   * Reads the envelope ({@link StoreMessage#read}) and checks the actor against the operation's
+   * role ({@link Operation#check}): 400 for a bad actor, 403 for a low role, then 400 for a bad
+   * field of the envelope.
    */
   public static StoreRequest read(Map<String, Object> message, Operation operation) {
-    Map<String, Object> raw = message == null ? Map.of() : message;
-    Operation.Actor actor = operation.check(raw.get("actor"));
-    Object params = raw.get("params");
-    if (params != null && !(params instanceof Map)) {
-      throw Failure.badRequest("params: must be an object");
-    }
-    Object body = raw.get("body");
-    if (body != null && !(body instanceof Map)) {
-      throw Failure.badRequest("body: must be a JSON object");
-    }
-    return new StoreRequest(new Actor(actor.pilotId(), actor.role()),
-      params == null ? Map.of() : map(params), body == null ? new LinkedHashMap<>() : map(body),
-      raw);
+    return new StoreRequest(StoreMessage.read(message, operation));
   }
 
   public Actor actor() {
@@ -105,37 +93,18 @@ public final class StoreRequest {
     }
   }
 
-  /** {@code If-Match}: a version number, or null when absent. */
+  /** {@code If-Match}: a version number, or null when absent (400 when it is not one). */
   public Long ifMatch() {
-    Object value = raw.get("if_match");
-    if (value == null) {
-      return null;
-    }
-    try {
-      String text = String.valueOf(value).trim();
-      if (text.startsWith("\"") && text.endsWith("\"") && text.length() >= 2) {
-        text = text.substring(1, text.length() - 1);
-      }
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw Failure.badRequest("if_match: must be a version number");
-    }
+    return message.version();
   }
 
   /** The idempotency scope (pilot, method, path, key) and the body's fingerprint, or null. */
   public Command.Idempotency idempotency() {
-    Object value = raw.get("idempotency");
-    if (value == null) {
+    StoreMessage.Idempotency idem = message.idempotency();
+    if (idem == null) {
       return null;
     }
-    Map<String, Object> idem = map(value);
-    if (idem == null || !(idem.get("key") instanceof String key) || key.isBlank()
-      || key.length() > 255) {
-      throw Failure.badRequest("idempotency.key: must be a non-empty string of at most 255");
-    }
-    String method = idem.get("method") instanceof String m ? m : "";
-    String path = idem.get("path") instanceof String p ? p : "";
-    String scope = String.join("\n", actor.pilotId(), method, path, key);
+    String scope = String.join("\n", actor.pilotId(), idem.method(), idem.path(), idem.key());
     return new Command.Idempotency(scope, Canonical.fingerprint(body));
   }
 

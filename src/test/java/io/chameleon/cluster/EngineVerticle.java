@@ -1,11 +1,15 @@
 package io.chameleon.cluster;
 
+import io.chameleon.bus.Operation;
+import io.chameleon.bus.Role;
+import io.chameleon.bus.StoreMessage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,12 +18,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The example of docs/EVENT_BUS.md ("Other services on the bus"): a verticle of another service —
  * here a workflow engine — that joins Chameleon's cluster, registers its units of work through
  * {@code store.uow.register} and follows what pilots decide on {@code events.appended}. It talks
- * only over the bus, with the message shapes the gateway uses, and names itself as the actor.
+ * only over the bus, with the message the gateway sends ({@link StoreMessage}), and names itself as
+ * the actor.
  */
 public final class EngineVerticle extends VerticleBase {
 
   /** Who the engine says it is: whoever joins the bus can claim any actor (see the trust boundary). */
-  static final JsonObject ACTOR = new JsonObject().put("pilot_id", "engine:payments").put("role", "OPERATOR");
+  static final Operation.Actor ACTOR = new Operation.Actor("engine:payments", Role.OPERATOR);
 
   /** The events about this engine's UOWs, as they were published. */
   final List<JsonObject> seen = new CopyOnWriteArrayList<>();
@@ -33,11 +38,10 @@ public final class EngineVerticle extends VerticleBase {
   /** Registers a unit of work under {@code instanceId} with an id (a UUID) of its own: a retry is then a 200, not a second UOW. */
   public Future<JsonObject> register(String uowId, String instanceId, JsonObject attributes) {
     mine.add(uowId);
-    JsonObject request = new JsonObject()
-      .put("actor", ACTOR)
-      .put("params", new JsonObject())
-      .put("body", new JsonObject().put("uow_id", uowId).put("instance_id", instanceId).put("attributes", attributes));
-    return vertx.eventBus().<JsonObject>request("store.uow.register", request, new DeliveryOptions().setSendTimeout(5000))
+    // the store's message, {actor, params, body, if_match?, idempotency?}, as the gateway builds it
+    StoreMessage request = StoreMessage.command(ACTOR, Map.of(),
+      Map.of("uow_id", uowId, "instance_id", instanceId, "attributes", attributes.getMap()));
+    return vertx.eventBus().<JsonObject>request("store.uow.register", request.toJson(), new DeliveryOptions().setSendTimeout(5000))
       .map(Message::body); // {status: 201 (or 200 for a repeat), data: the UOW}; failures: ReplyException with the HTTP-like code
   }
 

@@ -64,7 +64,7 @@ class OtherServiceTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> engine.seen.stream()
       .anyMatch(e -> "uow_registered".equals(e.getString("event_type"))));
     JsonObject registered = engine.seen.get(0);
-    assertEquals(EngineVerticle.ACTOR.getString("pilot_id"), registered.getJsonObject("payload").getString("pilot_id"),
+    assertEquals(EngineVerticle.ACTOR.pilotId(), registered.getJsonObject("payload").getString("pilot_id"),
       "the actor it named is the one on record");
     String token = chameleon.token("auditor", "VIEWER");
     assertEquals(200, chameleon.http().get("/api/uows/" + uowId, token).status(), "the same UOW over HTTP");
