@@ -8,10 +8,7 @@ import io.chameleon.support.OneNodePerClass;
 import io.chameleon.support.Pilots;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -150,31 +147,31 @@ class InterventionApiTest extends OneNodePerClass {
 
   /** Verifies If-Match: a stale version is 409, the current one succeeds. */
   @Test
-  void ifMatchGuardsAgainstStaleWrites() throws Exception {
+  void ifMatchGuardsAgainstStaleWrites() {
     JsonObject request = create(external("normal"), 201);
     String id = request.getString("request_id");
     int version = request.getInteger("version");
-    assertEquals(409, send("POST", "/api/interventions/" + id + "/claim", "{}", "If-Match", String.valueOf(version + 5)).statusCode());
-    assertEquals(200, send("POST", "/api/interventions/" + id + "/claim", "{}", "If-Match", String.valueOf(version)).statusCode());
-    assertEquals(409, send("POST", "/api/interventions/" + id + "/approve", "{\"reason\":\"x\"}", "If-Match", String.valueOf(version)).statusCode());
+    assertEquals(409, send("POST", "/api/interventions/" + id + "/claim", "{}", "If-Match", String.valueOf(version + 5)).status());
+    assertEquals(200, send("POST", "/api/interventions/" + id + "/claim", "{}", "If-Match", String.valueOf(version)).status());
+    assertEquals(409, send("POST", "/api/interventions/" + id + "/approve", "{\"reason\":\"x\"}", "If-Match", String.valueOf(version)).status());
   }
 
   /** Verifies Idempotency-Key: repeats give the same answer and one event; another body is 409. */
   @Test
-  void idempotencyKeyGivesOneEffect() throws Exception {
+  void idempotencyKeyGivesOneEffect() {
     String id = create(external("normal"), 201).getString("request_id");
     String before = p.lastEventId();
     String path = "/api/interventions/" + id + "/approve";
-    HttpResponse<String> first = send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-1");
-    assertEquals(200, first.statusCode(), first.body());
+    Response first = send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-1");
+    assertEquals(200, first.status(), first.body());
     for (int i = 0; i < 9; i++) {
-      HttpResponse<String> again = send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-1");
-      assertEquals(200, again.statusCode());
+      Response again = send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-1");
+      assertEquals(200, again.status());
       assertEquals(new JsonObject(first.body()), new JsonObject(again.body()));
     }
     assertEquals(1, p.eventTypesAfter(before).stream().filter("intervention_approved"::equals).count());
-    assertEquals(409, send("POST", path, "{\"reason\":\"twice\"}", "Idempotency-Key", "key-1").statusCode());
-    assertEquals(409, send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-2").statusCode(),
+    assertEquals(409, send("POST", path, "{\"reason\":\"twice\"}", "Idempotency-Key", "key-1").status());
+    assertEquals(409, send("POST", path, "{\"reason\":\"once\"}", "Idempotency-Key", "key-2").status(),
       "a new key on a decided request is an ordinary 409");
   }
 
@@ -236,13 +233,10 @@ class InterventionApiTest extends OneNodePerClass {
       .anyMatch(t -> t.getString("pilot_id").equals("metrics-pilot") && t.getInteger("interventions") == 1));
   }
 
-  private static HttpResponse<String> send(String method, String path, String body, String header, String value) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port() + path))
-      .header("Authorization", "Bearer " + p.operator)
+  private static Response send(String method, String path, String body, String header, String value) {
+    return node.http.send(node.http.request(path, p.operator)
       .header("Content-Type", "application/json")
       .header(header, value)
-      .method(method, HttpRequest.BodyPublishers.ofString(body))
-      .build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      .method(method, HttpRequest.BodyPublishers.ofString(body)));
   }
 }

@@ -9,10 +9,7 @@ import io.chameleon.support.Pilots;
 import io.chameleon.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,25 +42,21 @@ class RestartTest {
     return all;
   }
 
-  private static HttpResponse<String> approveWithKey(TestNode node, Pilots p, String requestId) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.http.port()
-        + "/api/interventions/" + requestId + "/approve"))
-      .header("Authorization", "Bearer " + p.operator)
+  private static Response approveWithKey(TestNode node, Pilots p, String requestId) {
+    return node.http.send(node.http.request("/api/interventions/" + requestId + "/approve", p.operator)
       .header("Content-Type", "application/json")
       .header("Idempotency-Key", "restart-key")
-      .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"before restart\"}"))
-      .build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"before restart\"}")));
   }
 
   /** Verifies that a restart over the same data dir restores everything and continues the log. */
   @Test
-  void everythingSurvivesARestart() throws Exception {
+  void everythingSurvivesARestart() {
     List<String> uowIds = new ArrayList<>();
     List<String> requestIds = new ArrayList<>();
     JsonObject before;
     String lastId;
-    HttpResponse<String> keyed;
+    Response keyed;
     String keyedRequest;
     try (TestNode node = TestNode.start(dataDir)) {
       Pilots p = new Pilots(node);
@@ -100,7 +93,7 @@ class RestartTest {
         .put("intervention_type", "resume").put("title", "keyed").encode()).data().getString("request_id");
       requestIds.add(keyedRequest);
       keyed = approveWithKey(node, p, keyedRequest);
-      assertEquals(200, keyed.statusCode(), keyed.body());
+      assertEquals(200, keyed.status(), keyed.body());
       uowIds.addAll(List.of(guarded, approval, zombie, cancelled, paused));
       before = snapshot(p, uowIds, requestIds);
       lastId = p.lastEventId();
@@ -109,8 +102,8 @@ class RestartTest {
     try (TestNode node = TestNode.start(dataDir)) {
       Pilots p = new Pilots(node);
       assertEquals(before, snapshot(p, uowIds, requestIds));
-      HttpResponse<String> repeat = approveWithKey(node, p, keyedRequest);
-      assertEquals(200, repeat.statusCode(), "the idempotency record was lost: " + repeat.body());
+      Response repeat = approveWithKey(node, p, keyedRequest);
+      assertEquals(200, repeat.status(), "the idempotency record was lost: " + repeat.body());
       assertEquals(new JsonObject(keyed.body()), new JsonObject(repeat.body()));
       assertEquals(lastId, p.lastEventId(), "a repeat with a known key appended an event");
       String fresh = p.register(Pilots.newId(), null).getString("uow_id");

@@ -5,28 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.Operation;
 import io.chameleon.support.Http.Response;
-import io.chameleon.support.TestNode;
+import io.chameleon.support.OneNodePerClass;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The role × endpoint matrix of SPEC §2, asserted cell by cell against a running node: no token,
  * VIEWER, OPERATOR and ADMIN on every route that exists, with the exact status of each cell.
  */
-class PermissionMatrixTest {
+class PermissionMatrixTest extends OneNodePerClass {
 
-  @TempDir
-  static Path dataDir;
-  static TestNode node;
 
   /** One row: a request and the status expected with no token / VIEWER / OPERATOR / ADMIN. */
   record Row(Operation endpoint, String method, String path, String body, int none, int viewer, int operator, int admin) {
@@ -90,7 +84,6 @@ class PermissionMatrixTest {
 
   @BeforeAll
   static void setUp() {
-    node = TestNode.start(dataDir);
     String admin = node.token("admin-1", "ADMIN");
     assertEquals(201, node.http.send("PUT", "/api/guardians/matrix-gate", admin, GATE).status());
     assertEquals(201, node.http.send("PUT", "/api/guardians/matrix-delete", admin, GATE).status());
@@ -104,11 +97,6 @@ class PermissionMatrixTest {
       "{\"uow_id\":\"ext-1\",\"intervention_type\":\"resume\",\"title\":\"t\"}").data().getString("request_id");
     assertEquals(200, node.http.post("/api/interventions/" + decided + "/approve", admin, "{\"reason\":\"r\"}").status());
     VALUES.put("decided", decided);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    node.close();
   }
 
   /** Verifies that the test table covers every route the gateway mounts. */
