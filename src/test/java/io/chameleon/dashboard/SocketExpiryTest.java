@@ -24,16 +24,16 @@ class SocketExpiryTest {
     long now = start;
     int checks = 0;
     long delay;
-    while ((delay = DashboardSession.nextExpiryCheck(validUntil, now)) > 0) {
-      assertTrue(delay <= DashboardSession.EXPIRY_STEP_MS && delay <= Integer.MAX_VALUE, "each timer is a short one");
+    while ((delay = SessionAuth.nextExpiryCheck(validUntil, now)) > 0) {
+      assertTrue(delay <= SessionAuth.EXPIRY_STEP_MS && delay <= Integer.MAX_VALUE, "each timer is a short one");
       now += delay;
       checks++;
     }
     assertEquals(validUntil, now, "closed at the expiry, not before nor never");
     assertEquals(365 * 24 + 1, checks);
-    assertEquals(0, DashboardSession.nextExpiryCheck(validUntil, validUntil + 5), "past the expiry: close now");
-    assertEquals(1, DashboardSession.nextExpiryCheck(validUntil, validUntil - 1));
-    assertEquals(DashboardSession.EXPIRY_STEP_MS, DashboardSession.nextExpiryCheck(Long.MAX_VALUE, now), "no overflow");
+    assertEquals(0, SessionAuth.nextExpiryCheck(validUntil, validUntil + 5), "past the expiry: close now");
+    assertEquals(1, SessionAuth.nextExpiryCheck(validUntil, validUntil - 1));
+    assertEquals(SessionAuth.EXPIRY_STEP_MS, SessionAuth.nextExpiryCheck(Long.MAX_VALUE, now), "no overflow");
   }
 
   @Test
