@@ -17,8 +17,15 @@ import java.util.Set;
  */
 final class RequestForwarder {
 
-  /** As the HTTP pending list's query: {@code pilot_id} what it can act on, {@code assignee} what it claimed. */
+  /**
+   * {@code get_pending}'s fields: {@code pilot_id} what that pilot can act on (the seed's reading:
+   * the list's {@code actionable_by}), {@code assignee} what it has claimed (the list's
+   * {@code pilot_id}, SPEC §5), {@code limit}, {@code offset}.
+   */
   static final Set<String> PENDING_FIELDS = Set.of("pilot_id", "assignee", "limit", "offset");
+  /** A socket field → the pending list's query parameter of the same meaning. */
+  private static final Map<String, String> PENDING_PARAMS = Map.of("pilot_id", "actionable_by",
+    "assignee", "pilot_id", "limit", "limit", "offset", "offset");
 
   /** Where the answers go. */
   interface Replies {
@@ -78,6 +85,13 @@ final class RequestForwarder {
       if (value != null && !(value instanceof String || value instanceof Integer || value instanceof Long)) {
         return name + " must be a string or an integer";
       }
+      if (value != null && !"limit".equals(name) && !"offset".equals(name)
+        && (value.toString().isBlank() || value.toString().length() > Operation.Actor.MAX_ID_LENGTH)) {
+        return name + ": must be a non-empty string of at most " + Operation.Actor.MAX_ID_LENGTH;
+      }
+    }
+    if (payload.getValue("pilot_id") != null && payload.getValue("assignee") != null) {
+      return "pilot_id: give pilot_id or assignee, not both";
     }
     return null;
   }
@@ -87,7 +101,7 @@ final class RequestForwarder {
     JsonObject params = new JsonObject();
     for (Map.Entry<String, Object> field : payload) {
       if (field.getValue() != null) {
-        params.put(field.getKey(), field.getValue().toString());
+        params.put(PENDING_PARAMS.get(field.getKey()), field.getValue().toString());
       }
     }
     return params;

@@ -503,18 +503,19 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * The pending list: {@code pilot_id} keeps what that pilot can act on (unclaimed, or claimed by
-   * it: the seed's reading), {@code assignee} only what it has claimed.
+   * The pending list: {@code pilot_id} keeps only what that pilot has claimed (SPEC §5: assigned
+   * to), {@code actionable_by} what it can act on — unclaimed, or claimed by it (the seed's
+   * reading, which the socket's {@code get_pending {pilot_id}} asks for).
    */
   private Map<String, Object> pending(StoreRequest e) {
-    String pilot = pilotFilter(e, "pilot_id");
-    String assignee = pilotFilter(e, "assignee");
-    if (pilot != null && assignee != null) {
-      throw Failure.badRequest("pilot_id: give pilot_id or assignee, not both");
+    String assignee = pilotFilter(e, "pilot_id");
+    String actionableBy = pilotFilter(e, "actionable_by");
+    if (assignee != null && actionableBy != null) {
+      throw Failure.badRequest("pilot_id: give pilot_id or actionable_by, not both");
     }
     int limit = e.intParam("limit", 50, 1, 500);
     int offset = e.intParam("offset", 0, 0, Integer.MAX_VALUE);
-    StoreState.Page<InterventionRequest> page = pilot != null ? state.actionableBy(pilot, limit, offset)
+    StoreState.Page<InterventionRequest> page = actionableBy != null ? state.actionableBy(actionableBy, limit, offset)
       : state.pending(assignee, limit, offset);
     List<Object> requests = new ArrayList<>();
     page.items().forEach(request -> requests.add(request.toView()));
@@ -524,8 +525,8 @@ public final class StoreVerticle extends VerticleBase {
 
   private static String pilotFilter(StoreRequest e, String name) {
     String pilot = e.param(name);
-    if (pilot != null && (pilot.isBlank() || pilot.length() > 200)) {
-      throw Failure.badRequest(name + ": must be a non-empty string of at most 200");
+    if (pilot != null && (pilot.isBlank() || pilot.length() > Operation.Actor.MAX_ID_LENGTH)) {
+      throw Failure.badRequest(name + ": must be a non-empty string of at most " + Operation.Actor.MAX_ID_LENGTH);
     }
     return pilot;
   }

@@ -148,9 +148,10 @@ class DashboardSocketTest {
       assertEquals(10, data.getInteger("limit"));
       assertEquals(5, data.getInteger("offset"));
       JsonObject sent = store.received.stream()
-        .filter(m -> "op-1".equals(m.getJsonObject("params").getString("pilot_id"))).findFirst().orElseThrow();
+        .filter(m -> "op-1".equals(m.getJsonObject("params").getString("actionable_by"))).findFirst().orElseThrow();
       assertEquals(new JsonObject().put("pilot_id", "viewer-1").put("role", "VIEWER"), sent.getJsonObject("actor"));
-      assertEquals(new JsonObject().put("pilot_id", "op-1").put("limit", "10").put("offset", "5"), sent.getJsonObject("params"));
+      // the socket's pilot_id is the list's actionable_by (the seed's reading; SPEC §5's pilot_id is the socket's assignee)
+      assertEquals(new JsonObject().put("actionable_by", "op-1").put("limit", "10").put("offset", "5"), sent.getJsonObject("params"));
       assertEquals(new JsonObject(), sent.getJsonObject("body"));
 
       JsonObject bad = socket.request("get_pending", "p2", new JsonObject().put("status", "PENDING"));

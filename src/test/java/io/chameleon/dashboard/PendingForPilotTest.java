@@ -9,6 +9,7 @@ import io.chameleon.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,13 +59,16 @@ class PendingForPilotTest extends OneNodePerClass {
       assertEquals(List.of(mine), ids(second), "a page of the merged list");
       assertEquals(2, second.getInteger("total"));
 
-      // the HTTP list answers the same for the same filters
-      for (String query : List.of("pilot_id=pilot-001", "assignee=pilot-001", "pilot_id=pilot-002", "",
-        "pilot_id=pilot-001&limit=1&offset=1")) {
+      // the HTTP list answers the same for the same filters: its actionable_by is the socket's
+      // pilot_id, its pilot_id (SPEC §5: assigned to) the socket's assignee
+      Map<String, String> socketName = Map.of("actionable_by", "pilot_id", "pilot_id", "assignee",
+        "limit", "limit", "offset", "offset");
+      for (String query : List.of("actionable_by=pilot-001", "pilot_id=pilot-001", "actionable_by=pilot-002", "",
+        "actionable_by=pilot-001&limit=1&offset=1")) {
         JsonObject payload = new JsonObject();
         for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
           String[] kv = pair.split("=");
-          payload.put(kv[0], kv[1]);
+          payload.put(socketName.get(kv[0]), kv[1]);
         }
         assertEquals(pending(socket, "q-" + query, payload),
           node.http.get("/api/interventions/pending?" + query, p.viewer).data(), query);
@@ -73,10 +77,12 @@ class PendingForPilotTest extends OneNodePerClass {
       JsonObject both = socket.request("get_pending", "b",
         new JsonObject().put("pilot_id", "pilot-001").put("assignee", "pilot-001"));
       assertEquals("BAD_REQUEST", both.getJsonObject("error").getString("code"));
-      assertEquals(400, node.http.get("/api/interventions/pending?pilot_id=a&assignee=a", p.viewer).status());
+      assertEquals(400, node.http.get("/api/interventions/pending?pilot_id=a&actionable_by=a", p.viewer).status());
       JsonObject blank = socket.request("get_pending", "e", new JsonObject().put("assignee", " "));
       assertTrue(blank.getJsonObject("error").getString("message").startsWith("assignee:"), blank.encode());
-      assertEquals(400, node.http.get("/api/interventions/pending?assignee=" + "x".repeat(201), p.viewer).status());
+      assertEquals(400, node.http.get("/api/interventions/pending?pilot_id=" + "x".repeat(201), p.viewer).status());
+      JsonObject long_ = socket.request("get_pending", "l", new JsonObject().put("pilot_id", "x".repeat(201)));
+      assertTrue(long_.getJsonObject("error").getString("message").startsWith("pilot_id:"), long_.encode());
     }
   }
 

@@ -13,8 +13,12 @@ class RequestForwarderTest {
   @Test
   void verifiesTheGetPendingPayloadRules() {
     assertNull(RequestForwarder.badPendingField(new JsonObject()));
-    assertNull(RequestForwarder.badPendingField(new JsonObject().put("pilot_id", "p").put("assignee", "p")
-      .put("limit", 10L).put("offset", "5")));
+    assertNull(RequestForwarder.badPendingField(new JsonObject().put("pilot_id", "p").put("limit", 10L).put("offset", "5")));
+    assertNull(RequestForwarder.badPendingField(new JsonObject().put("assignee", "p")));
+    assertEquals("pilot_id: give pilot_id or assignee, not both",
+      RequestForwarder.badPendingField(new JsonObject().put("pilot_id", "p").put("assignee", "p")));
+    assertEquals("assignee: must be a non-empty string of at most 200",
+      RequestForwarder.badPendingField(new JsonObject().put("assignee", " ")));
     assertNull(RequestForwarder.badPendingField(new JsonObject().putNull("limit")), "a null value is left out");
     assertEquals("unknown field 'status'", RequestForwarder.badPendingField(new JsonObject().put("status", "PENDING")));
     assertEquals("limit must be a string or an integer", RequestForwarder.badPendingField(new JsonObject().put("limit", 2.5)));
@@ -26,7 +30,7 @@ class RequestForwarderTest {
   void verifiesTheParamsAndTheStoreMessage() {
     JsonObject params = RequestForwarder.pendingParams(new JsonObject().put("pilot_id", "op-1").put("limit", 10)
       .putNull("offset"));
-    assertEquals(new JsonObject().put("pilot_id", "op-1").put("limit", "10"), params);
+    assertEquals(new JsonObject().put("actionable_by", "op-1").put("limit", "10"), params, "the list's names");
     JsonObject actor = new JsonObject().put("pilot_id", "v").put("role", "VIEWER");
     JsonObject message = RequestForwarder.storeMessage(actor, params);
     assertEquals(new JsonObject().put("actor", actor).put("params", params).put("body", new JsonObject()), message);

@@ -200,7 +200,7 @@ class InterventionApiTest extends OneNodePerClass {
 
     String claimed = create(external("low"), 201).getString("request_id");
     act(claimed, "claim", node.token("pilot-filter", "OPERATOR"), new JsonObject());
-    JsonObject filtered = node.http.get("/api/interventions/pending?assignee=pilot-filter", p.viewer).data();
+    JsonObject filtered = node.http.get("/api/interventions/pending?pilot_id=pilot-filter", p.viewer).data();
     assertEquals(1, filtered.getInteger("total"));
     assertEquals(claimed, filtered.getJsonArray("requests").getJsonObject(0).getString("request_id"));
 
