@@ -27,10 +27,14 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
     Objects.requireNonNull(hash, "hash");
   }
 
-  /** Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. */
+  /**
+   * Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. The
+   * draft's payload becomes the event's own, not a copy: a draft is made for its append (or
+   * handed over on the bus with it) and nobody changes it afterwards.
+   */
   public static Event chained(EventId id, EventDraft draft, String prevHash) {
     String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(id.ms()));
-    JsonObject payload = draft.payload().copy();
+    JsonObject payload = draft.payload();
     String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
     return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
   }
