@@ -2,6 +2,7 @@ package io.chameleon.broadcast;
 
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.Tip;
+import io.chameleon.bus.UtcTimestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +34,9 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
    * handed over on the bus with it) and nobody changes it afterwards.
    */
   public static Event chained(EventId id, EventDraft draft, String prevHash) {
-    String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(id.ms()));
+    Instant at = Instant.ofEpochMilli(id.ms());
+    String fast = UtcTimestamps.formatMillis(at);
+    String timestamp = fast != null ? fast : TIMESTAMP.format(at);
     JsonObject payload = draft.payload();
     String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
     return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
