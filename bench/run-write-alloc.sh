@@ -5,17 +5,19 @@
 #   JARS="/tmp/before.jar /tmp/after.jar" bench/run-write-alloc.sh
 #
 # Each jar runs on its own fresh data dir (file event log, CHAMELEON_LOG_LEVEL=WARN, so the access
-# log is not counted). Per round and jar: wrk (wrk/create.lua, -t1 -c16) warms up WARMUP s, then
-# `jcmd Thread.print -e` gives every thread's allocated bytes (HotSpot's per-thread TLAB
-# accounting: exact, unlike sampling), wrk writes for DURATION s, and the threads are read again.
-# B/write = Σ(allocated after − before) over the server's threads / 2xx answers. Rounds alternate
-# the jars; the median round is reported. Knobs: WARMUP (10), DURATION (15s), ROUNDS (3),
-# CONNECTIONS (16). Servers are stopped by pid on exit.
+# log is not counted). Per round and jar: wrk (wrk/create.lua, -t1 -c16) warms up with
+# WARMUP_WRITES creates, then `jcmd Thread.print -e` gives every thread's allocated bytes (HotSpot's
+# per-thread accounting: exact, unlike sampling), wrk makes WRITES creates, and the threads are read
+# again. B/write = Σ(allocated after − before) over the server's threads / 2xx answers. A count,
+# not a duration, so every jar holds the same number of requests at each round (snapshots and
+# tables grow with it). Rounds alternate the jars; the median round is reported. Knobs:
+# WARMUP_WRITES (5000), WRITES (20000), ROUNDS (3), CONNECTIONS (16). Servers are stopped by pid
+# on exit.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
 read -r -a jars <<<"${JARS:?JARS: one or more chameleon.jar paths}"
-WARMUP="${WARMUP:-10}"; DURATION="${DURATION:-15s}"; ROUNDS="${ROUNDS:-3}"; CONNECTIONS="${CONNECTIONS:-16}"
+WARMUP_WRITES="${WARMUP_WRITES:-5000}"; WRITES="${WRITES:-20000}"; ROUNDS="${ROUNDS:-3}"; CONNECTIONS="${CONNECTIONS:-16}"
 work="$(mktemp -d /tmp/write-alloc.XXXXXX)"
 pids=()
 cleanup() {
@@ -27,6 +29,17 @@ cleanup() {
   [[ "${KEEP:-0}" == 1 ]] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
+
+# wrk until WRK_MAX answers (wrk/create.lua then creates the done file; SIGINT makes wrk report)
+creates() {  # creates count prefix url auth out
+  local done="$work/done" pid
+  rm -f "$done"
+  WRK_MAX="$1" WRK_DONE="$done" WRK_PREFIX="$2" wrk -t1 -c"$CONNECTIONS" -d300s -H "$4" -s "$here/wrk/create.lua" "$3" >"$5" &
+  pid=$!
+  while [[ ! -e "$done" ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" || true
+}
 
 allocated() {  # Σ allocated= over the threads of pid $1, in bytes
   jcmd "$1" Thread.print -e | python3 -c '
@@ -55,9 +68,9 @@ for round in $(seq 1 "$ROUNDS"); do
   for i in "${!jars[@]}"; do
     pid=${pids[$i]}; url="http://127.0.0.1:${ports[$i]}/api/interventions"
     auth="Authorization: Bearer ${tokens[$i]}"
-    WRK_PREFIX="w$round" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -H "$auth" -s "$here/wrk/create.lua" "$url" >/dev/null
+    creates "$WARMUP_WRITES" "w$round" "$url" "$auth" /dev/null
     a0=$(allocated "$pid")
-    WRK_PREFIX="m$round" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "$auth" -s "$here/wrk/create.lua" "$url" >"$work/wrk-$i-$round.txt"
+    creates "$WRITES" "m$round" "$url" "$auth" "$work/wrk-$i-$round.txt"
     a1=$(allocated "$pid")
     requests=$(awk '/requests in/ {print $1}' "$work/wrk-$i-$round.txt")
     bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk-$i-$round.txt"); bad=${bad:-0}
