@@ -2,6 +2,7 @@ package io.chameleon.app;
 
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
+import io.chameleon.bus.HandOff;
 import io.chameleon.cluster.ClusterWatch;
 import io.chameleon.cluster.WriterLeaseVerticle;
 import io.chameleon.dashboard.DashboardRoutes;
@@ -59,7 +60,9 @@ public final class Chameleon {
 
   /** A Vert.x instance with Micrometer metrics behind a Prometheus registry. */
   public static Vertx createVertx() {
-    return builder(new VertxOptions()).build();
+    Vertx vertx = builder(new VertxOptions()).build();
+    HandOff.register(vertx);
+    return vertx;
   }
 
   /**
@@ -75,6 +78,8 @@ public final class Chameleon {
     return builder(new VertxOptions().setEventBusOptions(bus))
       .withClusterManager(manager)
       .buildClustered()
+      // before any verticle: a node decodes the hand-off codec's messages by its name
+      .onSuccess(HandOff::register)
       .onSuccess(vertx -> LOG.info("joined the cluster [node: {}, members: {}, tls: {}, took_ms: {}]", manager.getNodeId(),
         manager.getNodes().size(), bus.isSsl(), (System.nanoTime() - started) / 1_000_000));
   }

@@ -12,11 +12,13 @@ import io.chameleon.broadcast.redis.RedisEventLog;
 import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.HandOff;
 import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisClients;
 import io.chameleon.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -51,6 +53,7 @@ public final class BroadcasterVerticle extends VerticleBase {
   private EventLog log;
   private EventMetrics metrics;
   private RedisClients redis;
+  private DeliveryOptions handOff;
   private MessageConsumer<JsonObject> appends;
   /** Signs checkpoints while this node writes; null when checkpoints are off. */
   private Checkpointer checkpoints;
@@ -76,6 +79,7 @@ public final class BroadcasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    handOff = HandOff.options(vertx);
     metrics = EventMetrics.fromDefaultRegistry();
     try {
       log = around.apply(createLog(config().getJsonObject("events", new JsonObject())));
@@ -86,7 +90,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       if (appends != null && checkpoints != null) {
         checkpoints.appended(events);
       }
-      events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+      events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson(), handOff));
     });
     JsonObject checkpointConfig = config().getJsonObject("events", new JsonObject())
       .getJsonObject("checkpoint", new JsonObject());
@@ -272,7 +276,7 @@ public final class BroadcasterVerticle extends VerticleBase {
       .compose(events -> {
         refusal = null;
         checkpoints.appended(events);
-        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson()));
+        events.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event.toJson(), handOff));
         LOG.warn("[reason: {}, event: {}] events.checkpoint.accept_rewrite: the event log is taken as it is",
           reason, events.get(0).id());
         return checkpoints.write(true);
@@ -342,11 +346,13 @@ public final class BroadcasterVerticle extends VerticleBase {
         events.forEach(event -> array.add(event.toJson()));
         // Reply first, then publish: the appender (the store) applies its events on the reply,
         // so whoever reacts to the published event and asks the store sees the change applied.
-        message.reply(new JsonObject().put("events", array));
+        // The reply and every consumer of the publication share these objects (and the log's
+        // events their payloads), handed over without a copy: each of them only reads.
+        message.reply(new JsonObject().put("events", array), handOff);
         if (checkpoints != null) {
           checkpoints.appended(events);
         }
-        array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event));
+        array.forEach(event -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, event, handOff));
       })
       .onFailure(err -> BusClient.fail(message, err));
   }

@@ -2,6 +2,7 @@ package io.chameleon.broadcast;
 
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.Tip;
+import io.chameleon.bus.UtcTimestamps;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,10 +28,16 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
     Objects.requireNonNull(hash, "hash");
   }
 
-  /** Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. */
+  /**
+   * Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. The
+   * draft's payload becomes the event's own, not a copy: a draft is made for its append (or
+   * handed over on the bus with it) and nobody changes it afterwards.
+   */
   public static Event chained(EventId id, EventDraft draft, String prevHash) {
-    String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(id.ms()));
-    JsonObject payload = draft.payload().copy();
+    Instant at = Instant.ofEpochMilli(id.ms());
+    String fast = UtcTimestamps.formatMillis(at);
+    String timestamp = fast != null ? fast : TIMESTAMP.format(at);
+    JsonObject payload = draft.payload();
     String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
     return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
   }

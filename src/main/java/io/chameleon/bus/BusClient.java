@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Request/reply over the event bus with an explicit timeout, mapping bus failures to
  * {@link Failure}: no handler or a timeout means the backend is unavailable (503); a recipient
- * failure keeps its code when it is an HTTP-like status.
+ * failure keeps its code when it is an HTTP-like status. A request body is handed over
+ * ({@link HandOff}), not copied: build it for the request and do not change it once sent.
  */
 public final class BusClient {
 
@@ -29,7 +30,7 @@ public final class BusClient {
   private BusClient(Vertx vertx, long timeoutMillis, boolean localOnly) {
     this.vertx = vertx;
     this.localOnly = localOnly;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(localOnly);
+    this.options = HandOff.options(vertx).setSendTimeout(timeoutMillis).setLocalOnly(localOnly);
   }
 
   /**
@@ -47,7 +48,7 @@ public final class BusClient {
 
   /** With a timeout of its own, e.g. what is left of the caller's deadline. */
   public Future<JsonObject> request(String address, JsonObject body, long timeoutMillis) {
-    return request(address, body, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMillis))
+    return request(address, body, HandOff.options(vertx).setSendTimeout(Math.max(1, timeoutMillis))
       .setLocalOnly(localOnly));
   }
 

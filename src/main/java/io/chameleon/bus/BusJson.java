@@ -85,7 +85,7 @@ public final class BusJson {
 
   /** {@link PlainJson#canonicalHash} of a value that may hold JsonObjects and JsonArrays. */
   public static String canonicalHash(String prefix, Object value) {
-    return PlainJson.sha256Hex(prefix + canonical(value));
+    return PlainJson.canonicalHash(prefix, value, BusJson::unwrap);
   }
 
   /** What Vert.x's own encoder writes for the types it knows beyond plain JSON. */

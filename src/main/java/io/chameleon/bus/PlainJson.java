@@ -76,7 +76,7 @@ public final class PlainJson {
 
   /** SHA-256 of {@code prefix} followed by the canonical JSON of {@code value}, lowercase hex. */
   public static String canonicalHash(String prefix, Object value) {
-    return sha256Hex(prefix + canonical(value));
+    return canonicalHash(prefix, value, PlainJson::notJson);
   }
 
   /** SHA-256 of the UTF-8 of {@code text}, lowercase hex (a lone surrogate encodes as '?'). */
@@ -91,9 +91,16 @@ public final class PlainJson {
 
   /** The canonical form, with {@code other} turning any other type into a plain value. */
   static String canonical(Object value, UnaryOperator<Object> other) {
-    StringBuilder out = new StringBuilder(128);
+    StringBuilder out = new StringBuilder(256);
     write(out, value, other);
     return out.toString();
+  }
+
+  /** {@link #canonicalHash}, the prefix written into the same text (no second copy of it). */
+  static String canonicalHash(String prefix, Object value, UnaryOperator<Object> other) {
+    StringBuilder out = new StringBuilder(prefix.length() + 512).append(prefix);
+    write(out, value, other);
+    return sha256Hex(out.toString());
   }
 
   private static Object notJson(Object value) {

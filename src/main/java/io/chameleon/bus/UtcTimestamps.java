@@ -1,5 +1,6 @@
 package io.chameleon.bus;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Month;
@@ -9,6 +10,45 @@ import java.time.Year;
 public final class UtcTimestamps {
 
   private UtcTimestamps() {
+  }
+
+  /**
+   * {@code 2026-11-25T12:00:00.123Z} (milliseconds, truncated), written by hand: a
+   * {@code DateTimeFormatter} builds a print context, a zoned date-time and a builder per call, and
+   * a write stamps its step and each of its events. Null outside the years 1 to 9999, where the
+   * caller's formatter decides the spelling.
+   */
+  public static String formatMillis(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+    int year = date.getYear();
+    if (year < 1 || year > 9999) {
+      return null;
+    }
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    byte[] out = new byte[24];
+    put(out, 0, year, 4);
+    out[4] = '-';
+    put(out, 5, date.getMonthValue(), 2);
+    out[7] = '-';
+    put(out, 8, date.getDayOfMonth(), 2);
+    out[10] = 'T';
+    put(out, 11, secondOfDay / 3600, 2);
+    out[13] = ':';
+    put(out, 14, secondOfDay / 60 % 60, 2);
+    out[16] = ':';
+    put(out, 17, secondOfDay % 60, 2);
+    out[19] = '.';
+    put(out, 20, instant.getNano() / 1_000_000, 3);
+    out[23] = 'Z';
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  private static void put(byte[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**

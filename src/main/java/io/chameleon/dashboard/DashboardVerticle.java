@@ -65,8 +65,12 @@ public final class DashboardVerticle extends VerticleBase {
   }
 
   private void derive(JsonObject event) {
-    for (Push push : PushDerivation.derive(event)) {
-      push.publish(vertx);
+    // no socket open on this node: no push is encoded for nobody (a socket that opens later and
+    // subscribes with "after" replays from the log; without it, it asks for what comes next)
+    if (gauge.open() > 0) {
+      for (Push push : PushDerivation.derive(event)) {
+        push.publish(vertx);
+      }
     }
     if (PushDerivation.changesRequests(event)) {
       scheduleMetrics();

@@ -2,7 +2,9 @@ package io.chameleon.dashboard;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,9 +69,13 @@ public final class PushDerivation {
     return event.getString("event_type", "").startsWith("intervention_");
   }
 
+  /**
+   * The entity without its internal fields: a shallow view (its values shared, not copied), as the
+   * push encodes it at once and nobody changes either.
+   */
   private static JsonObject publicView(JsonObject entity) {
-    JsonObject view = entity.copy();
+    Map<String, Object> view = new LinkedHashMap<>(entity.getMap());
     INTERNAL_FIELDS.forEach(view::remove);
-    return view;
+    return new JsonObject(view);
   }
 }

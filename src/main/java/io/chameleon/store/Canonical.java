@@ -1,6 +1,7 @@
 package io.chameleon.store;
 
 import io.chameleon.bus.PlainJson;
+import io.chameleon.bus.UtcTimestamps;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -46,7 +47,8 @@ public final class Canonical {
 
   /** ISO-8601 UTC with milliseconds, e.g. {@code 2026-11-25T12:00:00.123Z}. */
   public static String timestamp(Instant instant) {
-    return TIMESTAMP.format(instant);
+    String fast = UtcTimestamps.formatMillis(instant);
+    return fast != null ? fast : TIMESTAMP.format(instant);
   }
   @SuppressWarnings("unchecked")
   static Map<String, Object> map(Object value) {

@@ -24,9 +24,13 @@ final class KeyedLocks {
 
     Keys {
       exclusive = Set.copyOf(exclusive);
-      Set<String> onlyShared = new HashSet<>(shared);
-      onlyShared.removeAll(exclusive);
-      shared = Set.copyOf(onlyShared);
+      if (shared.isEmpty()) {
+        shared = Set.of();
+      } else {
+        Set<String> onlyShared = new HashSet<>(shared);
+        onlyShared.removeAll(exclusive);
+        shared = Set.copyOf(onlyShared);
+      }
     }
 
     static Keys exclusive(Set<String> keys) {
@@ -35,12 +39,21 @@ final class KeyedLocks {
 
     /** Whether holding these keys covers what {@code needed} asks for. */
     boolean cover(Keys needed) {
-      Set<String> all = new HashSet<>(exclusive);
-      all.addAll(shared);
-      return exclusive.containsAll(needed.exclusive) && all.containsAll(needed.shared);
+      if (!exclusive.containsAll(needed.exclusive)) {
+        return false;
+      }
+      for (String key : needed.shared) {
+        if (!exclusive.contains(key) && !shared.contains(key)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     Keys with(Keys more) {
+      if (more.exclusive.isEmpty() && more.shared.isEmpty()) {
+        return this;
+      }
       Set<String> ex = new HashSet<>(exclusive);
       ex.addAll(more.exclusive);
       Set<String> sh = new HashSet<>(shared);
@@ -61,6 +74,8 @@ final class KeyedLocks {
     }
   }
 
+  private static final Keys NONE = new Keys(Set.of(), Set.of());
+
   private final Map<String, Queue> queues = new HashMap<>();
 
   /** Runs {@code work} holding {@code keys} exclusively. */
@@ -73,7 +88,7 @@ final class KeyedLocks {
    * changed meanwhile so that more are needed, the task lets go and queues again for all of them.
    */
   <T> Future<T> runHolding(Supplier<Keys> keys, Supplier<Future<T>> work) {
-    return run(keys, work, new Keys(Set.of(), Set.of()));
+    return run(keys, work, NONE);
   }
 
   private <T> Future<T> run(Supplier<Keys> keys, Supplier<Future<T>> work, Keys extra) {
@@ -86,8 +101,10 @@ final class KeyedLocks {
       if (queue.exclusive != null) {
         previous.add(queue.exclusive);
       }
-      previous.addAll(queue.shared);
-      queue.shared.clear();
+      if (!queue.shared.isEmpty()) {
+        previous.addAll(queue.shared);
+        queue.shared.clear();
+      }
       queue.exclusive = held;
     }
     for (String key : wanted.shared()) {

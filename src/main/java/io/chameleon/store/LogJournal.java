@@ -7,6 +7,7 @@ import io.chameleon.bus.ChainFollower;
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.EventReplay;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.HandOff;
 import io.chameleon.bus.Tip;
 import io.chameleon.snapshot.Snapshotter;
 import io.vertx.core.Future;
@@ -160,7 +161,9 @@ public final class LogJournal implements StoreJournal {
     }
     // a started write is awaited past the callers' deadline (its outcome is what the state follows),
     // by this node's broadcaster: in a cluster the writer's own, as store and broadcaster go together
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(startWithin + timeoutMs).setLocalOnly(true);
+    // handed over: the payloads were converted from the drafts for this append, and the log
+    // keeps them as its events' own
+    DeliveryOptions options = HandOff.options(vertx).setSendTimeout(startWithin + timeoutMs).setLocalOnly(true);
     vertx.eventBus().<JsonObject>request(Addresses.EVENTS_APPEND, body, options).onComplete(reply -> {
       inFlight = false;
       if (reply.succeeded()) {

@@ -6,6 +6,7 @@ import io.chameleon.bus.Addresses;
 import io.chameleon.bus.BusClient;
 import io.chameleon.bus.BusJson;
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.HandOff;
 import io.chameleon.bus.Operation;
 import io.chameleon.bus.PlainJson;
 import io.chameleon.snapshot.SnapshotStores;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -70,6 +72,7 @@ public final class StoreVerticle extends VerticleBase {
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> expiring = new HashSet<>();
   private BusClient bus;
+  private DeliveryOptions handOff;
   private long budgetNanos;
   private long sweepMs;
   private long sweeper = -1;
@@ -103,6 +106,7 @@ public final class StoreVerticle extends VerticleBase {
   public Future<?> start() {
     long timeoutMs = config().getJsonObject("bus", new JsonObject()).getLong("timeout_ms", 5000L);
     bus = new BusClient(vertx, timeoutMs);
+    handOff = HandOff.options(vertx);
     budgetNanos = (timeoutMs - Math.max(100, timeoutMs / 5)) * 1_000_000L;
     sweepMs = config().getJsonObject("store", new JsonObject()).getLong("sweep_ms", 1000L);
     journal = new LogJournal(vertx, bus, timeoutMs,
@@ -280,7 +284,8 @@ public final class StoreVerticle extends VerticleBase {
       }
       submit(submission).onComplete(done -> {
         if (done.succeeded()) {
-          message.reply(done.result().toJson());
+          // the reply is built for this message (the state's maps converted), so it is handed over
+          message.reply(done.result().toJson(), handOff);
         } else {
           BusClient.fail(message, toFailure(done.cause()));
         }
@@ -298,7 +303,7 @@ public final class StoreVerticle extends VerticleBase {
       try {
         Map<String, Object> data = query.apply(
           StoreRequest.read(BusJson.toPlainObjectOrEmpty(message.body()), operation));
-        message.reply(new Reply(200, data).toJson());
+        message.reply(new Reply(200, data).toJson(), handOff);
       } catch (RuntimeException e) {
         BusClient.fail(message, toFailure(e));
       }

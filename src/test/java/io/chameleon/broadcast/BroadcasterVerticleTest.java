@@ -2,6 +2,7 @@ package io.chameleon.broadcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.Addresses;
@@ -55,6 +56,24 @@ class BroadcasterVerticleTest {
         deployment = id;
         ctx.completeNow();
       }));
+  }
+
+  /**
+   * Verifies that an appended event reaches the appender's reply and a local consumer of
+   * events.appended as one object, handed over and not copied for each (issue 10, item 9).
+   */
+  @Test
+  void appendedEventIsHandedOverNotCopied(Vertx vertx, VertxTestContext ctx) {
+    Promise<JsonObject> published = Promise.promise();
+    MessageConsumer<JsonObject> listener = vertx.eventBus().consumer(Addresses.EVENTS_APPENDED,
+      message -> published.tryComplete(message.body()));
+    listener.completion()
+      .compose(v -> bus.request(Addresses.EVENTS_APPEND, appendBody("uow_registered")))
+      .compose(reply -> published.future().map(event -> {
+        ctx.verify(() -> assertSame(reply.getJsonArray("events").getJsonObject(0).getMap(), event.getMap()));
+        return event;
+      }))
+      .onComplete(ctx.succeeding(event -> listener.unregister().onComplete(ctx.succeedingThenComplete())));
   }
 
   /** Verifies that an append replies with the full events and publishes each on events.appended. */
