@@ -29,10 +29,15 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
 
   /** Builds the event that follows {@code prevHash}: timestamp from the id, hash computed. */
   public static Event chained(EventId id, EventDraft draft, String prevHash) {
-    String timestamp = TIMESTAMP.format(Instant.ofEpochMilli(id.ms()));
+    String timestamp = timestampOf(id.ms());
     JsonObject payload = draft.payload().copy();
     String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
     return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
+  }
+
+  /** The {@code timestamp} of an event whose id is at {@code ms}. */
+  static String timestampOf(long ms) {
+    return TIMESTAMP.format(Instant.ofEpochMilli(ms));
   }
 
   public EventId eventId() {

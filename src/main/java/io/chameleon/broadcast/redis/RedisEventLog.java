@@ -8,6 +8,7 @@ import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventMetrics;
 import io.chameleon.broadcast.EventPage;
+import io.chameleon.broadcast.PreparedDraft;
 import io.chameleon.broadcast.WriterFence;
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
@@ -81,7 +82,7 @@ public final class RedisEventLog implements EventLog {
   private long batches;
 
   /** One append call waiting for its batch; it must start by {@code startBy}. */
-  private record PendingAppend(List<EventDraft> drafts, Tip expect, long startBy,
+  private record PendingAppend(List<PreparedDraft> drafts, Tip expect, long startBy,
                                Promise<List<Event>> promise) {
   }
 
@@ -157,7 +158,17 @@ public final class RedisEventLog implements EventLog {
 
   @Override
   public Future<List<Event>> append(List<EventDraft> drafts, Tip expect, long startBy) {
-    List<EventDraft> copy = List.copyOf(drafts);
+    // the canonical JSON of each event on the caller's thread, not in the writer loop's batch
+    List<PreparedDraft> copy = new ArrayList<>(drafts.size());
+    try {
+      long now = System.currentTimeMillis();
+      for (EventDraft draft : drafts) {
+        copy.add(PreparedDraft.of(draft, now));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("[error: {}] events cannot be encoded; call rejected", e.getMessage());
+      return Future.failedFuture(Failure.badRequest("events cannot be encoded as canonical JSON"));
+    }
     return onContext(() -> {
       if (!open) {
         return Future.failedFuture(Failure.unavailable("event log unavailable: not open"));
@@ -250,21 +261,15 @@ public final class RedisEventLog implements EventLog {
       List<List<String>> values = new ArrayList<>(pending.drafts().size());
       EventId callId = id;
       String callHash = hash;
-      try {
-        for (EventDraft draft : pending.drafts()) {
-          callId = callId.next(System.currentTimeMillis());
-          Event event = Event.chained(callId, draft, callHash);
-          callHash = event.hash();
-          values.add(StreamEntries.values(event));
-          events.add(event);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("[error: {}] events cannot be encoded; call rejected", e.getMessage());
-        pending.promise().fail(Failure.badRequest("events cannot be encoded as canonical JSON"));
-        continue;
-      }
-      for (List<String> value : values) {
+      for (PreparedDraft draft : pending.drafts()) {
+        // ids increase through the batch (the append script checks only its first and last)
+        callId = callId.next(draft.ms());
+        Event event = draft.chain(callId, callHash);
+        callHash = event.hash();
+        List<String> value = StreamEntries.values(event, draft.payloadText());
         bytes += StreamEntries.bytes(value);
+        values.add(value);
+        events.add(event);
       }
       id = callId;
       hash = callHash;
