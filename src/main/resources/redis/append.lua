@@ -51,24 +51,33 @@ if last_id ~= tip_id then
   return {'STREAM', last_id}
 end
 
--- 4. Ids increase, the first past the tip; each event names the one before it (prev_hash).
-local previous_id, previous_hash = tip_id, tip_hash
-for i = 6, #ARGV, 6 do
-  if not after(ARGV[i], previous_id) then
-    return {'ID', previous_id, ARGV[i]}
-  end
-  if ARGV[i + 4] ~= previous_hash then
-    return {'LINK', ARGV[i]}
-  end
-  previous_id, previous_hash = ARGV[i], ARGV[i + 5]
+-- 4. The batch starts at the tip: its first id comes after the tip's and its first event names the
+-- tip (prev_hash); its last id comes after its first. Inside the batch the writer gives each event
+-- an id after the one before (EventId.next) and chains it on that event's hash: RedisEventLog
+-- builds every batch so, and walking every event here again cost Redis time on each append.
+local first, final = 6, #ARGV - 5
+if final < first then
+  return {'OK', tip_id}
 end
+if not after(ARGV[first], tip_id) then
+  return {'ID', tip_id, ARGV[first]}
+end
+if ARGV[first + 4] ~= tip_hash then
+  return {'LINK', ARGV[first]}
+end
+if final > first and not after(ARGV[final], ARGV[first]) then
+  return {'ID', ARGV[first], ARGV[final]}
+end
+local previous_id, previous_hash = ARGV[final], ARGV[final + 5]
 
 -- Every check passed: append the events with their own ids, then move the tip.
-for i = 6, #ARGV, 6 do
-  if max_len > 0 then
+if max_len > 0 then
+  for i = 6, #ARGV, 6 do
     redis.call('XADD', stream, 'MAXLEN', '~', max_len, ARGV[i], 'event_type', ARGV[i + 1],
       'timestamp', ARGV[i + 2], 'payload', ARGV[i + 3], 'prev_hash', ARGV[i + 4], 'hash', ARGV[i + 5])
-  else
+  end
+else
+  for i = 6, #ARGV, 6 do
     redis.call('XADD', stream, ARGV[i], 'event_type', ARGV[i + 1],
       'timestamp', ARGV[i + 2], 'payload', ARGV[i + 3], 'prev_hash', ARGV[i + 4], 'hash', ARGV[i + 5])
   end

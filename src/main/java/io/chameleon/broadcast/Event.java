@@ -34,12 +34,17 @@ public record Event(String id, String timestamp, String eventType, JsonObject pa
    * handed over on the bus with it) and nobody changes it afterwards.
    */
   public static Event chained(EventId id, EventDraft draft, String prevHash) {
-    Instant at = Instant.ofEpochMilli(id.ms());
-    String fast = UtcTimestamps.formatMillis(at);
-    String timestamp = fast != null ? fast : TIMESTAMP.format(at);
+    String timestamp = timestampOf(id.ms());
     JsonObject payload = draft.payload();
     String hash = EventHash.of(prevHash, timestamp, draft.eventType(), payload);
     return new Event(id.toString(), timestamp, draft.eventType(), payload, prevHash, hash);
+  }
+
+  /** The {@code timestamp} of an event whose id is at {@code ms}. */
+  static String timestampOf(long ms) {
+    Instant at = Instant.ofEpochMilli(ms);
+    String fast = UtcTimestamps.formatMillis(at);
+    return fast != null ? fast : TIMESTAMP.format(at);
   }
 
   public EventId eventId() {

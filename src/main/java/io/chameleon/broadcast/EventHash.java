@@ -23,11 +23,25 @@ public final class EventHash {
   }
 
   public static String of(String prevHash, String timestamp, String eventType, JsonObject payload) {
+    return BusJson.canonicalHash(prevHash, hashed(timestamp, eventType, payload));
+  }
+
+  /** The canonical JSON an event's hash covers, computed ahead of its link ({@link PreparedDraft}). */
+  static String canonical(String timestamp, String eventType, JsonObject payload) {
+    return BusJson.canonical(hashed(timestamp, eventType, payload));
+  }
+
+  /** The hash of an event whose {@link #canonical} text is known: the same as {@link #of}. */
+  static String link(String prevHash, String canonical) {
+    return PlainJson.sha256Hex(prevHash + canonical);
+  }
+
+  private static Map<String, Object> hashed(String timestamp, String eventType, JsonObject payload) {
     Map<String, Object> hashed = new LinkedHashMap<>(4);
     hashed.put("event_type", eventType);
     hashed.put("payload", payload);
     hashed.put("timestamp", timestamp);
-    return BusJson.canonicalHash(prevHash, hashed);
+    return hashed;
   }
 
   /** Recomputes the hash an event should carry, given the hash it claims to follow. */

@@ -8,6 +8,7 @@ import io.chameleon.broadcast.EventDraft;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventMetrics;
 import io.chameleon.broadcast.EventPage;
+import io.chameleon.broadcast.PreparedDraft;
 import io.chameleon.broadcast.WriterFence;
 import io.chameleon.bus.EventId;
 import io.chameleon.bus.Failure;
@@ -18,6 +19,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +48,13 @@ public final class RedisEventLog implements EventLog {
 
   /** Events per script call, at most (whole calls; a bigger call goes alone): bounds one script's time in Redis. */
   static final int BATCH_EVENTS = 1000;
+  /**
+   * Chunks of queued calls whose canonical JSON is computed on workers at once: the one-core cost
+   * of an event (RFC 8785 form, payload copy and text) leaves the writer loop's event loop, and
+   * the calls still go to Redis in the order they were made.
+   */
+  static final int PREPARING_CHUNKS = 2;
+  private static final String PREPARERS = "chameleon-event-prepare";
 
   private final Context context;
   private final RedisClients redis;
@@ -56,6 +65,10 @@ public final class RedisEventLog implements EventLog {
   private final StoredTip stored;
   private final Reconnect reconnect;
   private final ArrayDeque<PendingAppend> queue = new ArrayDeque<>();
+  /** Queued calls not yet handed to a preparer, oldest first. */
+  private final ArrayDeque<PendingAppend> unprepared = new ArrayDeque<>();
+  private final WorkerExecutor preparers;
+  private int preparing;
   private Consumer<List<Event>> discovered = events -> { };
   private String epoch = "";
 
@@ -80,9 +93,32 @@ public final class RedisEventLog implements EventLog {
   private long errors;
   private long batches;
 
-  /** One append call waiting for its batch; it must start by {@code startBy}. */
-  private record PendingAppend(List<EventDraft> drafts, Tip expect, long startBy,
-                               Promise<List<Event>> promise) {
+  /**
+   * One append call waiting for its batch; it must start by {@code startBy}. Its drafts are
+   * prepared on a worker first ({@code prepared}, or {@code invalid} when they cannot be).
+   */
+  private static final class PendingAppend {
+    final List<EventDraft> raw;
+    final Tip expect;
+    final long startBy;
+    final Promise<List<Event>> promise;
+    List<PreparedDraft> prepared;
+    boolean invalid;
+
+    PendingAppend(List<EventDraft> raw, Tip expect, long startBy, Promise<List<Event>> promise) {
+      this.raw = raw;
+      this.expect = expect;
+      this.startBy = startBy;
+      this.promise = promise;
+    }
+
+    boolean ready() {
+      return prepared != null || invalid;
+    }
+
+    Promise<List<Event>> promise() {
+      return promise;
+    }
   }
 
   /** The calls of one script call and what they become once it lands. */
@@ -109,6 +145,7 @@ public final class RedisEventLog implements EventLog {
     this.metrics = metrics;
     this.stored = new StoredTip(calls, keys);
     this.reconnect = new Reconnect(vertx, calls, this::probeAnswered);
+    this.preparers = vertx.createSharedWorkerExecutor(PREPARERS, PREPARING_CHUNKS);
   }
 
   /**
@@ -170,13 +207,62 @@ public final class RedisEventLog implements EventLog {
         return Future.succeededFuture(List.of());
       }
       Promise<List<Event>> promise = Promise.promise();
-      queue.add(new PendingAppend(copy, expect, startBy, promise));
-      if (!writing) {
-        writing = true;
-        next();
-      }
+      PendingAppend pending = new PendingAppend(copy, expect, startBy, promise);
+      queue.add(pending);
+      unprepared.add(pending);
+      prepare();
       return promise.future();
     });
+  }
+
+  /**
+   * Hands the calls not yet prepared to a worker, as one chunk, unless {@link #PREPARING_CHUNKS}
+   * are out already (then the next chunk leaves when one comes back, holding all that queued
+   * meanwhile). The timestamp the events are prepared for is taken here, in queue order.
+   */
+  private void prepare() {
+    while (preparing < PREPARING_CHUNKS && !unprepared.isEmpty()) {
+      List<PendingAppend> chunk = new ArrayList<>(unprepared);
+      unprepared.clear();
+      long now = System.currentTimeMillis();
+      preparing++;
+      preparers.executeBlocking(() -> prepared(chunk, now), false).onComplete(done -> {
+        preparing--;
+        List<List<PreparedDraft>> results = done.succeeded() ? done.result() : null;
+        for (int i = 0; i < chunk.size(); i++) {
+          PendingAppend pending = chunk.get(i);
+          List<PreparedDraft> result = results == null ? null : results.get(i);
+          if (result == null) {
+            pending.invalid = true;
+          } else {
+            pending.prepared = result;
+          }
+        }
+        prepare();
+        if (!writing && open) {
+          writing = true;
+          next();
+        }
+      });
+    }
+  }
+
+  /** On a worker: each call's drafts prepared for {@code nowMs}, or null for a call that cannot be encoded. */
+  private static List<List<PreparedDraft>> prepared(List<PendingAppend> chunk, long nowMs) {
+    List<List<PreparedDraft>> results = new ArrayList<>(chunk.size());
+    for (PendingAppend pending : chunk) {
+      List<PreparedDraft> drafts = new ArrayList<>(pending.raw.size());
+      try {
+        for (EventDraft draft : pending.raw) {
+          drafts.add(PreparedDraft.of(draft, nowMs));
+        }
+        results.add(drafts);
+      } catch (RuntimeException e) {
+        LOG.warn("[error: {}] events cannot be encoded; call rejected", e.getMessage());
+        results.add(null);
+      }
+    }
+    return results;
   }
 
   /**
@@ -203,7 +289,8 @@ public final class RedisEventLog implements EventLog {
       });
       return;
     }
-    if (queue.isEmpty()) {
+    if (queue.isEmpty() || !queue.peek().ready()) {
+      // a call still being prepared restarts the loop when it is back
       stopWriting();
       return;
     }
@@ -233,43 +320,42 @@ public final class RedisEventLog implements EventLog {
     String fenceId = "";
     int count = 0;
     long bytes = 0;
-    while (!queue.isEmpty() && (calls.isEmpty() || count + queue.peek().drafts().size() <= BATCH_EVENTS)) {
+    while (!queue.isEmpty() && queue.peek().ready()
+      && (calls.isEmpty() || count + queue.peek().raw.size() <= BATCH_EVENTS)) {
       PendingAppend pending = queue.poll();
-      if (EventLog.late(pending.startBy())) {
+      if (pending.invalid) {
+        pending.promise().fail(Failure.badRequest("events cannot be encoded as canonical JSON"));
+        continue;
+      }
+      if (EventLog.late(pending.startBy)) {
         LOG.warn("[events: {}] append not started by its caller's deadline; nothing written",
-          pending.drafts().size());
+          pending.raw.size());
         pending.promise().fail(Failure.unavailable(
           "event log unavailable: the write could not start in time; nothing was written"));
         continue;
       }
-      if (pending.expect() != null && !staged.admits(pending.expect())) {
-        pending.promise().fail(EventLog.staleTip(pending.expect()));
+      if (pending.expect != null && !staged.admits(pending.expect)) {
+        pending.promise().fail(EventLog.staleTip(pending.expect));
         continue;
       }
-      List<Event> events = new ArrayList<>(pending.drafts().size());
-      List<List<String>> values = new ArrayList<>(pending.drafts().size());
+      List<Event> events = new ArrayList<>(pending.prepared.size());
+      List<List<String>> values = new ArrayList<>(pending.prepared.size());
       EventId callId = id;
       String callHash = hash;
-      try {
-        for (EventDraft draft : pending.drafts()) {
-          callId = callId.next(System.currentTimeMillis());
-          Event event = Event.chained(callId, draft, callHash);
-          callHash = event.hash();
-          values.add(StreamEntries.values(event));
-          events.add(event);
-        }
-      } catch (RuntimeException e) {
-        LOG.warn("[error: {}] events cannot be encoded; call rejected", e.getMessage());
-        pending.promise().fail(Failure.badRequest("events cannot be encoded as canonical JSON"));
-        continue;
-      }
-      for (List<String> value : values) {
+      for (PreparedDraft draft : pending.prepared) {
+        // ids increase through the batch (the append script checks only its first and last)
+        callId = callId.next(draft.ms());
+        Event event = draft.chain(callId, callHash);
+        callHash = event.hash();
+        List<String> value = StreamEntries.values(event, draft.payloadText());
         bytes += StreamEntries.bytes(value);
+        values.add(value);
+        events.add(event);
       }
       id = callId;
       hash = callHash;
-      staged.appended(events, pending.expect() != null);
-      if (pending.expect() != null) {
+      staged.appended(events, pending.expect != null);
+      if (pending.expect != null) {
         fenceId = callId.toString();
       }
       count += events.size();
@@ -522,6 +608,7 @@ public final class RedisEventLog implements EventLog {
   }
 
   private void failQueued(Failure failure) {
+    unprepared.clear();
     while (!queue.isEmpty()) {
       queue.poll().promise().fail(failure);
     }
@@ -535,6 +622,7 @@ public final class RedisEventLog implements EventLog {
       }
       open = false;
       reconnect.stop();
+      preparers.close();
       failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
       if (!writing) {
         return Future.succeededFuture();

@@ -78,7 +78,9 @@ public final class StreamCopy {
       List<List<String>> entries = new ArrayList<>(page.events().size());
       Tip chained = last;
       for (Event event : page.events()) {
-        if (!event.prevHash().equals(chained.hash()) || !EventHash.of(event).equals(event.hash())) {
+        // ids increase too (a read page's do): the append script checks only a batch's first and last
+        if (!event.eventId().isAfter(chained.eventId()) || !event.prevHash().equals(chained.hash())
+          || !EventHash.of(event).equals(event.hash())) {
           return Future.failedFuture(new IllegalStateException("the source's chain is broken at event "
             + event.id() + " (run verify on it); " + counts[0] + " events were copied, up to " + chained.id()));
         }

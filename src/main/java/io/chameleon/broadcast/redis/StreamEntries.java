@@ -3,7 +3,6 @@ package io.chameleon.broadcast.redis;
 import io.chameleon.broadcast.Event;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +20,12 @@ final class StreamEntries {
 
   /** The id and the field values, in {@link #FIELDS} order, as the append script takes them. */
   static List<String> values(Event event) {
-    return List.of(event.id(), event.eventType(), event.timestamp(), event.payload().encode(),
+    return values(event, event.payload().encode());
+  }
+
+  /** As {@link #values(Event)}, with the payload already encoded as {@code payloadText}. */
+  static List<String> values(Event event, String payloadText) {
+    return List.of(event.id(), event.eventType(), event.timestamp(), payloadText,
       event.prevHash(), event.hash());
   }
 
@@ -29,7 +33,29 @@ final class StreamEntries {
   static long bytes(List<String> values) {
     long bytes = 0;
     for (int i = 1; i < values.size(); i++) {
-      bytes += FIELDS.get(i - 1).length() + values.get(i).getBytes(StandardCharsets.UTF_8).length;
+      bytes += FIELDS.get(i - 1).length() + utf8Length(values.get(i));
+    }
+    return bytes;
+  }
+
+  /** {@code text.getBytes(UTF_8).length}, counted without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+        && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes++; // a lone surrogate: String.getBytes writes '?'
+      } else {
+        bytes += 3;
+      }
     }
     return bytes;
   }
