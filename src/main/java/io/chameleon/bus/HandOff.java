@@ -17,7 +17,11 @@ import java.util.WeakHashMap;
  * the receiver gets the sender's object: the sender must not touch it once sent, and when it is
  * published (several consumers share one object) or kept by the sender (an event the log holds),
  * every receiver only reads it — a receiver that keeps what it got converts it at its edge
- * ({@link BusJson#toPlain}). Across the cluster it travels as JSON text, as with the default codec.
+ * ({@link BusJson#toPlain}).
+ *
+ * <p>Only on a node that is not clustered: a codec of our own would travel by name, and another
+ * service's node on the bus (docs/EVENT_BUS.md) that does not have it could not read a store reply
+ * or an {@code events.appended} it receives. A clustered node sends with Vert.x's own codec.
  */
 public final class HandOff implements MessageCodec<JsonObject, JsonObject> {
 
@@ -41,8 +45,11 @@ public final class HandOff implements MessageCodec<JsonObject, JsonObject> {
     }
   }
 
-  /** Options that hand the body over (the codec registered first). */
+  /** Options that hand the body over (the codec registered first); Vert.x's own codec when clustered. */
   public static DeliveryOptions options(Vertx vertx) {
+    if (vertx.isClustered()) {
+      return new DeliveryOptions();
+    }
     register(vertx);
     return new DeliveryOptions().setCodecName(NAME);
   }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.HandOff;
 import io.chameleon.support.ClusterNode;
 import io.chameleon.support.RedisServer;
 import io.chameleon.support.TestNode;
@@ -42,6 +43,8 @@ class OtherServiceTest {
       .mergeIn(backend, true));
     service = ClusterNode.start(dir.resolve("service"), ClusterNode.cluster(name, ports[1], ports[3], ports[0], ports[1])
       .mergeIn(backend, true).mergeIn(ClusterNode.only(), true));
+    // another service's node has none of Chameleon's codecs: what it receives must be in Vert.x's own
+    service.vertx.eventBus().unregisterCodec(HandOff.NAME);
     engine = new EngineVerticle();
     TestNode.await(service.vertx.deployVerticle(engine));
   }
