@@ -12,7 +12,7 @@
 # cancels out; "foreign CPU" is the share of the 2 cores used during a measurement by processes
 # other than the measured server and wrk — above ~5 % the round is contaminated.
 #
-# Env: CHAMELEON_JAR (default /tmp/build-bench-main/chameleon.jar, built if missing),
+# Env: CHAMELEON_JAR (default /tmp/build-bench-main/chameleon.jar, built when missing or older than a source),
 #      WARMUP (s, 20), DURATION (20s), ROUNDS (2), CONNECTIONS (64), THREADS (2), KEEP=1 keeps logs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,12 +28,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 1; }
-if [[ ! -f "$jar" ]]; then
-  (cd "$repo" && mvn -q -B -DskipTests -Dbuild.dir="$main_build" package)
-fi
-if [[ ! -f "$bench_jar" ]]; then
-  build_bench "$repo" "$here" "$main_build"
-fi
+ensure_jars "$repo" "$here" "$main_build" "$bench_jar"
 
 work="$(mktemp -d /tmp/chameleon-wrk.XXXXXX)"
 declare -A PID=()
