@@ -1,5 +1,6 @@
 package io.chameleon.store;
 
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.bus.Role;
 import java.util.Map;
 
@@ -8,9 +9,6 @@ public sealed interface Command {
 
   /** Who acts: a pilot or an engine on the bus; null only for the store's own expiry sweep. */
   Actor actor();
-
-  record Actor(String pilotId, Role role) {
-  }
 
   /** {@code fingerprint}: hash of the canonical register body, for idempotent repeats by uow_id. */
   record Register(Actor actor, String uowId, String instanceId, String parentUowId,

@@ -1,6 +1,6 @@
 package io.chameleon.store;
 
-import io.chameleon.store.Command.Actor;
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.store.Command.Submission;
 
 /**

@@ -12,9 +12,9 @@ import static io.chameleon.store.Preconditions.checkVersion;
 import static io.chameleon.store.Preconditions.pilot;
 import static io.chameleon.store.UowStatusChange.moveUow;
 
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
-import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;
 import java.util.ArrayList;

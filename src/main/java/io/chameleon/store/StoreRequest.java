@@ -3,10 +3,10 @@ package io.chameleon.store;
 import static io.chameleon.store.Canonical.map;
 
 import io.chameleon.bus.Failure;
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.bus.Operation;
 import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.StoreMessage;
-import io.chameleon.store.Command.Actor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class StoreRequest {
   private final StoreMessage message;
 
   private StoreRequest(StoreMessage message) {
-    this.actor = new Actor(message.actor().pilotId(), message.actor().role());
+    this.actor = message.actor();
     this.params = message.params();
     this.body = message.body();
     this.message = message;

@@ -364,7 +364,7 @@ public final class StoreVerticle extends VerticleBase {
    * of the pilot who advances (the evaluator checks {@code guardian.evaluate}'s role like any
    * caller's).
    */
-  private Future<Gate.Result> gate(Gate.Plan plan, Command.Actor actor, long deadline) {
+  private Future<Gate.Result> gate(Gate.Plan plan, Operation.Actor actor, long deadline) {
     if (!plan.runs()) {
       return Future.succeededFuture(Gate.Result.NONE);
     }

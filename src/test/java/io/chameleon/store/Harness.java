@@ -3,9 +3,9 @@ package io.chameleon.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.Role;
-import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Submission;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.chameleon.bus.BusJson;
+import io.chameleon.bus.Operation.Actor;
 import io.chameleon.bus.PlainJson;
 import io.chameleon.bus.Role;
-import io.chameleon.store.Command.Actor;
 import io.chameleon.store.Command.Idempotency;
 import io.chameleon.store.Command.Submission;
 import io.chameleon.store.Decision.Accepted;

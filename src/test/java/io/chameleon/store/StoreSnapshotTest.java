@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.chameleon.bus.Operation;
 import io.chameleon.bus.Role;
 import io.chameleon.bus.StrictJson;
 import io.chameleon.store.Command.Idempotency;
@@ -183,7 +184,7 @@ class StoreSnapshotTest {
       // on UOWs this store does not know (as an external caller's): several open on each
       h.ok(new Command.CreateRequest(OPERATOR, id, "ext-" + i % 300, "cancel", "t", "d",
         priorities[i % 4], Map.of(), Role.OPERATOR, 60 + i % 5, "fp-" + i));
-      Command.Actor pilot = i % 2 == 0 ? OPERATOR : Harness.OPERATOR_2;
+      Operation.Actor pilot = i % 2 == 0 ? OPERATOR : Harness.OPERATOR_2;
       if (i % 3 == 0) {
         h.ok(new Command.Claim(pilot, id));
       }
