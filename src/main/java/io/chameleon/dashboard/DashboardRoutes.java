@@ -69,7 +69,7 @@ public final class DashboardRoutes {
     String iframePolicy = SockJsPagePolicy.iframe(settings.allowedOrigin());
     router.getWithRegex(SockJsPagePolicy.IFRAME_PATH).handler(ctx -> pagePolicy(ctx, iframePolicy));
     router.getWithRegex(SockJsPagePolicy.HTMLFILE_PATH).handler(ctx -> pagePolicy(ctx, SockJsPagePolicy.HTMLFILE));
-    SessionBinding bindings = SessionBinding.of(vertx);
+    SessionBinding bindings = SessionBinding.of(vertx, settings.caps());
     SockJsClose closer = SockJsClose.of(vertx);
     router.route(SOCKET_PATH + "/*").handler(ctx -> checkBinding(ctx, bindings, closer));
     // bodies only where SockJS reads them: a receive request (xhr, xhr_streaming) then reaches SockJS
@@ -197,6 +197,11 @@ public final class DashboardRoutes {
     String address = ctx.request().remoteAddress().hostAddress();
     SessionBinding.Verdict verdict = bindings.enter(session, SessionBinding.sendOnly(sub), address,
       cookie == null ? null : cookie.getValue(), System.currentTimeMillis());
+    if (verdict.overCap() != null) {
+      LOG.debug("new SockJS session refused [remote: {}, cap: {}]", address, verdict.overCap());
+      ctx.fail(new Failure(503, verdict.overCap().reason)); // with Retry-After, as every 503
+      return;
+    }
     if (!verdict.allowed()) {
       LOG.debug("SockJS session refused to another client [remote: {}]", address);
       ctx.fail(new Failure(404, "no such session"));

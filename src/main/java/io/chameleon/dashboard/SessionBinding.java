@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * without this anyone who learns it can send into the session and read its replies. The WebSocket
  * transports need none of this: a socket cannot be joined. Shared by every gateway instance of the
  * node (SockJS's own session table is node-wide too).
+ *
+ * <p>The table is bounded by the socket caps ({@code dashboard.max_sockets} on the node,
+ * {@code dashboard.max_sockets_per_address} per client address): a new session past either is
+ * refused before SockJS makes it, so a client inventing session ids cannot grow the table (a
+ * binding lives until {@value #IDLE_MS} ms after its last request, longer than its socket).
  */
 final class SessionBinding implements Shareable {
 
@@ -36,8 +41,12 @@ final class SessionBinding implements Shareable {
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** What the check decided: the request may go on (with a cookie to set, or null), or it is refused. */
-  record Verdict(boolean allowed, String setCookie) {
+  /**
+   * What the check decided: the request may go on (with a cookie to set, or null), or it is
+   * refused — as not this client's session, or, when {@code overCap} names one, as a new session
+   * past a cap.
+   */
+  record Verdict(boolean allowed, String setCookie, SocketCaps.Cap overCap) {
   }
 
   private static final class Entry {
@@ -53,11 +62,19 @@ final class SessionBinding implements Shareable {
   }
 
   private final Map<String, Entry> bySession = new HashMap<>();
+  private final Map<String, Integer> byAddress = new HashMap<>();
+  private final int maxSessions;
+  private final int maxPerAddress;
   private long lastPurge;
 
-  static SessionBinding of(Vertx vertx) {
+  SessionBinding(SocketCaps.Limits caps) {
+    this.maxSessions = caps.node();
+    this.maxPerAddress = caps.perAddress();
+  }
+
+  static SessionBinding of(Vertx vertx, SocketCaps.Limits caps) {
     LocalMap<String, SessionBinding> map = vertx.sharedData().getLocalMap("chameleon.dashboard");
-    SessionBinding fresh = new SessionBinding();
+    SessionBinding fresh = new SessionBinding(caps);
     SessionBinding existing = map.putIfAbsent("session-binding", fresh);
     return existing != null ? existing : fresh;
   }
@@ -85,7 +102,13 @@ final class SessionBinding implements Shareable {
     String setCookie = null;
     if (entry == null) {
       if (sendOnly) {
-        return new Verdict(false, null);
+        return new Verdict(false, null, null);
+      }
+      if (bySession.size() >= maxSessions) {
+        return new Verdict(false, null, SocketCaps.Cap.NODE);
+      }
+      if (byAddress.getOrDefault(address, 0) >= maxPerAddress) {
+        return new Verdict(false, null, SocketCaps.Cap.ADDRESS);
       }
       String secret = cookie;
       if (secret == null || !SECRET.matcher(secret).matches()) {
@@ -94,12 +117,13 @@ final class SessionBinding implements Shareable {
       }
       entry = new Entry(address, secret);
       bySession.put(session, entry);
+      byAddress.merge(address, 1, Integer::sum);
     } else if (!entry.address.equals(address) || cookie == null || !constantTimeEquals(entry.secret, cookie)) {
-      return new Verdict(false, null);
+      return new Verdict(false, null, null);
     }
     entry.open++;
     entry.lastSeen = now;
-    return new Verdict(true, setCookie);
+    return new Verdict(true, setCookie, null);
   }
 
   synchronized void done(String session, long now) {
@@ -119,7 +143,13 @@ final class SessionBinding implements Shareable {
       return;
     }
     lastPurge = now;
-    bySession.values().removeIf(e -> e.open == 0 && now - e.lastSeen > IDLE_MS);
+    bySession.values().removeIf(e -> {
+      if (e.open == 0 && now - e.lastSeen > IDLE_MS) {
+        byAddress.computeIfPresent(e.address, (a, n) -> n > 1 ? n - 1 : null);
+        return true;
+      }
+      return false;
+    });
   }
 
   private static String newSecret() {

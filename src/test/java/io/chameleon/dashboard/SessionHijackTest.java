@@ -79,7 +79,7 @@ class SessionHijackTest {
 
   @Test
   void verifiesThatASessionIsBoundToItsAddressAndSecret() {
-    SessionBinding bindings = new SessionBinding();
+    SessionBinding bindings = new SessionBinding(new SocketCaps.Limits(100, 100, 100));
     assertFalse(bindings.enter("s", true, "10.0.0.1", null, 0).allowed(), "no sending into a session nobody opened");
     SessionBinding.Verdict first = bindings.enter("s", false, "10.0.0.1", null, 0);
     assertTrue(first.allowed());
