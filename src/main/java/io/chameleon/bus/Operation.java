@@ -157,17 +157,22 @@ public enum Operation {
     /** The longest pilot id: a token's {@code sub} and a bus actor's {@code pilot_id} alike. */
     public static final int MAX_ID_LENGTH = 200;
 
+    /** What is wrong with {@code value} as a pilot id in the field {@code field}, or null: the one pilot id rule. */
+    public static String badId(String field, Object value) {
+      return value instanceof String id && !id.isBlank() && id.length() <= MAX_ID_LENGTH ? null
+        : field + ": must be a non-empty string of at most " + MAX_ID_LENGTH;
+    }
+
     /** From a message's {@code actor} value (a map); 400 naming the field when malformed. */
     public static Actor read(Object value) {
-      Map<?, ?> actor = value instanceof Map<?, ?> map ? map : null;
-      if (actor == null || !(actor.get("pilot_id") instanceof String pilot) || pilot.isBlank()
-        || pilot.length() > MAX_ID_LENGTH) {
-        throw Failure.badRequest("actor.pilot_id: must be a non-empty string of at most "
-          + MAX_ID_LENGTH + " characters");
+      Map<?, ?> actor = value instanceof Map<?, ?> map ? map : Map.of();
+      String bad = badId("actor.pilot_id", actor.get("pilot_id"));
+      if (bad != null) {
+        throw Failure.badRequest(bad);
       }
       Role role = Role.parse(actor.get("role"))
         .orElseThrow(() -> Failure.badRequest("actor.role: must be ADMIN, OPERATOR or VIEWER"));
-      return new Actor(pilot, role);
+      return new Actor((String) actor.get("pilot_id"), role);
     }
 
     public Map<String, Object> toMap() {

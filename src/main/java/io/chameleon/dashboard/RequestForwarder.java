@@ -85,9 +85,10 @@ final class RequestForwarder {
       if (value != null && !(value instanceof String || value instanceof Integer || value instanceof Long)) {
         return name + " must be a string or an integer";
       }
-      if (value != null && !"limit".equals(name) && !"offset".equals(name)
-        && (value.toString().isBlank() || value.toString().length() > Operation.Actor.MAX_ID_LENGTH)) {
-        return name + ": must be a non-empty string of at most " + Operation.Actor.MAX_ID_LENGTH;
+      String badId = value == null || "limit".equals(name) || "offset".equals(name) ? null
+        : Operation.Actor.badId(name, value.toString());
+      if (badId != null) {
+        return badId;
       }
     }
     if (payload.getValue("pilot_id") != null && payload.getValue("assignee") != null) {

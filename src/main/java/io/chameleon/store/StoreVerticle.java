@@ -530,8 +530,9 @@ public final class StoreVerticle extends VerticleBase {
 
   private static String pilotFilter(StoreRequest e, String name) {
     String pilot = e.param(name);
-    if (pilot != null && (pilot.isBlank() || pilot.length() > Operation.Actor.MAX_ID_LENGTH)) {
-      throw Failure.badRequest(name + ": must be a non-empty string of at most " + Operation.Actor.MAX_ID_LENGTH);
+    String bad = pilot == null ? null : Operation.Actor.badId(name, pilot);
+    if (bad != null) {
+      throw Failure.badRequest(bad);
     }
     return pilot;
   }
