@@ -1,10 +1,9 @@
 package io.chameleon.gateway;
 
 import io.chameleon.bus.LogText;
+import io.chameleon.bus.UtcTimestamps;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,6 @@ final class AccessLog {
 
   private static final Logger ACCESS = LoggerFactory.getLogger(LOGGER);
   private static final Logger LINES = LoggerFactory.getLogger(LINES_LOGGER);
-  private static final DateTimeFormatter TIME =
-    DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final StringBuilder buffer = new StringBuilder();
   private long timeMillis = -1;
@@ -56,7 +53,7 @@ final class AccessLog {
     long now = System.currentTimeMillis();
     if (now != timeMillis) {
       timeMillis = now;
-      time = TIME.format(Instant.ofEpochMilli(now));
+      time = UtcTimestamps.formatMillis(Instant.ofEpochMilli(now)); // the clock is within years 1-9999
     }
     // the layout's safety net, as %escapedMsg is for other lines: no message can start a line
     buffer.append(time).append(" INFO  [").append(Thread.currentThread().getName()).append("] ")
