@@ -79,14 +79,14 @@ except Exception: print("")'; }
 writer_id() { health "$1" | python3 -c 'import json,sys
 try: print((json.load(sys.stdin)["data"]["cluster"].get("writer") or {}).get("node_id") or "")
 except Exception: print("")'; }
-ready() { # name [seconds]
-  local n="$1" s="${2:-180}" i
-  for ((i = 0; i < s * 10; i++)); do
+ready() { # name [seconds] — a wall-clock deadline: a /health that hangs must not stretch it
+  local n="$1" until=$((SECONDS + ${2:-180}))
+  while ((SECONDS < until)); do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(base "$n")/health")" == 200 ]] && return 0
     kill -0 "${PID[$n]}" 2>/dev/null || { echo "$n died; see $work/$n.log" >&2; tail -20 "$work/$n.log" >&2; return 1; }
     sleep 0.1
   done
-  echo "$n not ready" >&2; return 1
+  echo "$n not ready; last /health: $(health "$n" | head -c 600)" >&2; return 1
 }
 declare -A ID=()
 writer_name() { # the node whose id every live node names as the writer ("" while they disagree or none)
@@ -102,8 +102,8 @@ writer_name() { # the node whose id every live node names as the writer ("" whil
   echo ""
 }
 settle() { # until all three are ready and agree on a writer, 120 s at most
-  local i w
-  for ((i = 0; i < 240; i++)); do
+  local w until=$((SECONDS + 120))
+  while ((SECONDS < until)); do
     if ready n1 1 2>/dev/null && ready n2 1 2>/dev/null && ready n3 1 2>/dev/null; then
       w=$(writer_name); [[ -n "$w" ]] && { echo "$w"; return 0; }
     fi

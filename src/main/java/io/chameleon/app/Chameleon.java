@@ -3,6 +3,7 @@ package io.chameleon.app;
 import io.chameleon.app.Settings.ConfigException;
 import io.chameleon.broadcast.BroadcasterVerticle;
 import io.chameleon.bus.HandOff;
+import io.chameleon.bus.WriterPresence;
 import io.chameleon.cluster.ClusterWatch;
 import io.chameleon.cluster.WriterLeaseVerticle;
 import io.chameleon.dashboard.DashboardRoutes;
@@ -146,6 +147,10 @@ public final class Chameleon {
   public static Future<Chameleon> deploy(Vertx vertx, JsonObject prepared, Runnable onSeparated) {
     // a clustered node's verticles know its id (the writer lease holds it; /health shows it)
     JsonObject config = prepared.getJsonObject("cluster").getBoolean("enabled") ? withNodeId(vertx, prepared) : prepared;
+    if (config.getJsonObject("cluster").getBoolean("enabled")) {
+      // before any verticle: their bus clients find it when they send to the writer
+      WriterPresence.install(vertx);
+    }
     JsonObject verticles = config.getJsonObject("verticles");
     List<String> ids = new CopyOnWriteArrayList<>();
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();

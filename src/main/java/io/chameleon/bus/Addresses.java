@@ -100,4 +100,12 @@ public final class Addresses {
   public static final String DASHBOARD_PUSH = "dashboard.push";
   /** Readiness of the dashboard fan-out: {@code {}} → {@code {status: "UP", sockets, peak_queued_bytes, resyncs}}. */
   public static final String DASHBOARD_STATUS = "dashboard.status";
+
+  /**
+   * True for the addresses only the cluster's writer serves: every {@code store.*} address and
+   * {@code events.append} (one node at a time holds the writer lease, SPEC §9).
+   */
+  public static boolean servedByWriter(String address) {
+    return address.startsWith("store.") || address.equals(EVENTS_APPEND);
+  }
 }

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * Request/reply over the event bus with an explicit timeout, mapping bus failures to
  * {@link Failure}: no handler or a timeout means the backend is unavailable (503); a recipient
  * failure keeps its code when it is an HTTP-like status. A request body is handed over
- * ({@link HandOff}), not copied: build it for the request and do not change it once sent.
+ * ({@link HandOff}), not copied: build it for the request and do not change it once sent. On a
+ * clustered node, a request for the writer fails at once when the writer is known to be gone
+ * ({@link WriterPresence}) instead of waiting for the timeout.
  */
 public final class BusClient {
 
@@ -22,6 +24,7 @@ public final class BusClient {
   private final Vertx vertx;
   private final DeliveryOptions options;
   private final boolean localOnly;
+  private final WriterPresence writer;
 
   public BusClient(Vertx vertx, long timeoutMillis) {
     this(vertx, timeoutMillis, false);
@@ -30,6 +33,7 @@ public final class BusClient {
   private BusClient(Vertx vertx, long timeoutMillis, boolean localOnly) {
     this.vertx = vertx;
     this.localOnly = localOnly;
+    this.writer = localOnly ? null : WriterPresence.of(vertx);
     this.options = HandOff.options(vertx).setSendTimeout(timeoutMillis).setLocalOnly(localOnly);
   }
 
@@ -53,9 +57,10 @@ public final class BusClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions delivery) {
-    return vertx.eventBus().<JsonObject>request(address, body, delivery)
-      .map(Message::body)
-      .recover(err -> Future.failedFuture(toFailure(address, err)));
+    Future<Message<JsonObject>> reply = writer != null && Addresses.servedByWriter(address)
+      ? writer.guard(() -> vertx.eventBus().request(address, body, delivery))
+      : vertx.eventBus().request(address, body, delivery);
+    return reply.map(Message::body).recover(err -> Future.failedFuture(toFailure(address, err)));
   }
 
   /** Maps any bus error to a {@link Failure}; exposed for callers that build their own requests. */

@@ -40,13 +40,20 @@ class KillTheWriterTest extends ClusterOfThree {
   static final int IN_FLIGHT = 12;
   /** The bus timeout (bus.timeout_ms, 5 s) and what a loaded machine adds to its answer. */
   static final long VISIBLE_FAILURE_MS = 5000 + 1500;
+  /**
+   * How long a request for the killed writer may wait for its 503: Hazelcast drops the member
+   * within about a second and the node then fails it (WriterPresence), well inside the 5 s bus
+   * timeout that every such request used to wait.
+   */
+  static final long WRITER_GONE_FAILURE_MS = 3000;
 
   /** Every request of both loads, for the final count. */
   static final List<Call> all = new CopyOnWriteArrayList<>();
 
   /**
    * Verifies that killing the writer with SIGKILL at request 300 of 1,000 loses no acknowledged
-   * change, doubles none, gives every retried key one effect, and lets writes resume within 10 s.
+   * change, doubles none, gives every retried key one effect, lets writes resume within 10 s, and
+   * answers the requests meant for the dead writer with 503 within 3 s instead of the bus timeout.
    */
   @Test
   @Order(1)
@@ -92,7 +99,7 @@ class KillTheWriterTest extends ClusterOfThree {
     assertTrue(takeoverMillis < 10_000, "writes resumed " + takeoverMillis + " ms after the kill" + cluster.tails());
     assertTrue(failed.stream().noneMatch(a -> a.outcome().startsWith("5") && !a.outcome().equals("503")),
       "5xx other than 503 with Retry-After: " + histogram(failed));
-    assertTrue(slowestFailure <= VISIBLE_FAILURE_MS, "a failure took " + slowestFailure + " ms: " + histogram(failed));
+    assertTrue(slowestFailure <= WRITER_GONE_FAILURE_MS, "a failure took " + slowestFailure + " ms: " + histogram(failed));
     assertEquals(standby.nodeId, cluster.leaseHolder(), "the standby holds the lease");
     assertEquals(epoch + 1, cluster.epoch(), "one takeover, one new epoch");
     assertLogMatchesStore(standby);
