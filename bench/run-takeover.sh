@@ -19,7 +19,7 @@
 #   /api/events/verify walks the stream: nothing acknowledged may be lost.
 #
 # Env: KILLS (5), IN_FLIGHT (4), SEED (20000), MIX_SECONDS (30), SAMPLE_MS (250),
-#      CHAMELEON_JAR, OUT (bench/results/takeover-<UTC>.md), KEEP=1.
+#      CHAMELEON_JAR, OUT (bench/results/takeover-<UTC>.md), KEEP=1, LOG_LEVEL (the nodes', WARN).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -64,7 +64,7 @@ for n in n1 n2 n3; do CPORT[$n]=$(free_port); HPORT[$n]=$(free_port); done
 MEMBERS="127.0.0.1:${CPORT[n1]},127.0.0.1:${CPORT[n2]},127.0.0.1:${CPORT[n3]}"
 start_node() { # name
   local n="$1"
-  (cd "$work" && exec env CHAMELEON_CONFIG="$work/no-config.json" CHAMELEON_LOG_LEVEL=WARN CHAMELEON_HTTP_HOST=127.0.0.1 \
+  (cd "$work" && exec env CHAMELEON_CONFIG="$work/no-config.json" CHAMELEON_LOG_LEVEL="${LOG_LEVEL:-WARN}" CHAMELEON_HTTP_HOST=127.0.0.1 \
     CHAMELEON_HTTP_PORT="${HPORT[$n]}" CHAMELEON_DATA_DIR="$work/data-$n" CHAMELEON_AUTH_SECRET="$SECRET" \
     CHAMELEON_EVENTS_BACKEND=redis CHAMELEON_REDIS_URL="redis://127.0.0.1:$rport" \
     CHAMELEON_CLUSTER_NAME="bench-takeover-$TS" CHAMELEON_CLUSTER_MEMBERS="$MEMBERS" CHAMELEON_CLUSTER_PORT="${CPORT[$n]}" \
@@ -109,6 +109,7 @@ settle() { # until all three are ready and agree on a writer, 120 s at most
     fi
     sleep 0.5
   done
+  for n in n1 n2 n3; do echo "$n /health: $(health "$n" | head -c 800)" >&2; done
   echo ""; return 1
 }
 
@@ -230,6 +231,7 @@ EOF
   echo "  kill $k: writer $W killed, writes through $g: $row (epoch $epoch_before → $epoch_after)" >&2
   start_node "$W"
   ready "$W" 180
+  ID[$W]=$(node_id "$W") # a restarted node is a new member, with a new id
 done
 W=$(settle) || true
 

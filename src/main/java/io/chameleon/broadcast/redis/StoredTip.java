@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What Redis holds for a log's writer: the tip and the fence, and the events between a tip the
- * writer knew and the stored one — events no reply of the writer carried (a lost reply that
- * landed, another writer's), which are reported so they are published too.
+ * What Redis holds for a log's writer: the tip and the fence, and the newest events between a tip
+ * the writer knew and the stored one — events no reply of the writer carried (a lost reply that
+ * landed, the last batches of a writer that died), which are reported so they are published too.
  */
 final class StoredTip {
 
@@ -30,6 +30,13 @@ final class StoredTip {
   /** The tip and fence Redis holds. */
   record Loaded(Tip tip, WriterFence fence) {
   }
+
+  /**
+   * How many of the newest events after a writer's known tip are reported: the batches a writer
+   * can have in flight when it stops ({@link RedisEventLog#BATCH_EVENTS} each: the one sent and
+   * the next).
+   */
+  static final int REPORTED_TAIL = 2 * RedisEventLog.BATCH_EVENTS;
 
   private final RedisCalls calls;
   private final RedisKeys keys;
@@ -90,38 +97,51 @@ final class StoredTip {
         + " or failed over to a replica that had not received them)", keys.stream(), known.id(), stored.id());
       return Future.succeededFuture();
     }
-    return discoverAfter(known.eventId(), stored.eventId(), discovered);
+    return newestAfter(known.eventId(), stored.id(), new ArrayList<>()).map(newestFirst -> {
+      Collections.reverse(newestFirst);
+      for (int from = 0; from < newestFirst.size(); from += StreamPageScan.PAGE) {
+        report(newestFirst.subList(from, Math.min(newestFirst.size(), from + StreamPageScan.PAGE)), discovered);
+      }
+      return null;
+    });
   }
 
-  private Future<Void> discoverAfter(EventId after, EventId upTo, Consumer<List<Event>> discovered) {
-    return calls.timed(calls.api.xrange(List.of(keys.stream(), "(" + after, upTo.toString(), "COUNT",
-        String.valueOf(StreamPageScan.PAGE))))
+  /**
+   * The newest events after {@code after}, at most {@link #REPORTED_TAIL}, newest first, read a page
+   * at a time from {@code upTo} down. Only the tail can be unpublished: every event of a writer
+   * that goes on is published once its batch lands, so only the batches in flight when it stopped
+   * or lost a reply can be missing — and a new writer after a take-over, whose tip is as old as
+   * its start, must not publish again the whole stretch the old writer wrote (a minute of writes
+   * took 18 s to report, every follower receiving each event twice). A follower that missed more
+   * sees the gap in the chain and reads it.
+   */
+  private Future<List<Event>> newestAfter(EventId after, String upTo, List<Event> newestFirst) {
+    int count = Math.min(StreamPageScan.PAGE, REPORTED_TAIL - newestFirst.size());
+    return calls.timed(calls.api.xrevrange(List.of(keys.stream(), upTo, "(" + after, "COUNT", String.valueOf(count))))
       .compose(reply -> {
         List<Response> entries = StreamEntries.entries(reply);
-        List<Event> events = new ArrayList<>(entries.size());
         for (Response entry : entries) {
           try {
-            events.add(StreamEntries.event(entry));
+            newestFirst.add(StreamEntries.event(entry));
           } catch (IllegalArgumentException e) {
             LOG.warn("[stream: {}, error: {}] unreadable entry not reported", keys.stream(), e.getMessage());
           }
         }
-        if (!events.isEmpty()) {
-          LOG.info("[stream: {}, events: {}, from: {}, to: {}] events found that no reply of this"
-              + " log carried; reporting them", keys.stream(), events.size(), events.get(0).id(),
-            events.get(events.size() - 1).id());
-          try {
-            discovered.accept(events);
-          } catch (RuntimeException e) {
-            LOG.error("[stream: {}, error: {}] discovered-events handler failed", keys.stream(), e.toString());
-          }
+        if (entries.size() < count || newestFirst.size() >= REPORTED_TAIL) {
+          return Future.succeededFuture(newestFirst);
         }
-        if (entries.size() < StreamPageScan.PAGE) {
-          return Future.succeededFuture();
-        }
-        EventId last = EventId.parse(StreamEntries.id(entries.get(entries.size() - 1)));
-        return discoverAfter(last, upTo, discovered);
+        return newestAfter(after, "(" + StreamEntries.id(entries.get(entries.size() - 1)), newestFirst);
       });
+  }
+
+  private void report(List<Event> events, Consumer<List<Event>> discovered) {
+    LOG.info("[stream: {}, events: {}, from: {}, to: {}] events found that no reply of this log carried;"
+      + " reporting them", keys.stream(), events.size(), events.get(0).id(), events.get(events.size() - 1).id());
+    try {
+      discovered.accept(events);
+    } catch (RuntimeException e) {
+      LOG.error("[stream: {}, error: {}] discovered-events handler failed", keys.stream(), e.toString());
+    }
   }
 
   /** The fence: the newest fenced event and the plain events after it, up to the tip. */
