@@ -13,7 +13,9 @@
 # other than the measured server and wrk — above ~5 % the round is contaminated.
 #
 # Env: CHAMELEON_JAR (default /tmp/build-bench-main/chameleon.jar, built when missing or older than a source),
-#      WARMUP (s, 20), DURATION (20s), ROUNDS (2), CONNECTIONS (64), THREADS (2), KEEP=1 keeps logs.
+#      WARMUP (s, 20), DURATION (20s), ROUNDS (2), CONNECTIONS (64), THREADS (2), KEEP=1 keeps logs,
+#      LOADS ("get post": which of the two loads to measure). INFO and WARN alternate which goes
+#      first; the table ends with INFO ÷ WARN per load, round by round (issue 10 item 12).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -24,6 +26,7 @@ bench_jar="${BENCH_BUILD_DIR:-$here/target}/benchmarks.jar"
 WARMUP="${WARMUP:-20}"
 DURATION="${DURATION:-20s}"
 ROUNDS="${ROUNDS:-2}"
+LOADS="${LOADS:-get post}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 
@@ -147,11 +150,13 @@ echo "warmed up; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # --- measured rounds ------------------------------------------------------------------------
 for round in $(seq "$ROUNDS"); do
   measure "$round" hello "hello (bare Vert.x)" "$HELLO"
-  for name in info warn; do
+  # INFO first in odd rounds, WARN first in even ones: neither gains from going first
+  order=(info warn); (( round % 2 == 0 )) && order=(warn info)
+  for name in "${order[@]}"; do
     level=$([[ $name == info ]] && echo "INFO" || echo "WARN")
-    measure "$round" "$name" "GET /api/guardians, log $level" "${BASE[$name]}/api/guardians" \
+    [[ " $LOADS " == *" get "* ]] && measure "$round" "$name" "GET /api/guardians, log $level" "${BASE[$name]}/api/guardians" \
       -H "Authorization: Bearer $(token $name 1)"
-    measure "$round" "$name" "POST evaluate, log $level" "${BASE[$name]}/api/guardians/evaluate" \
+    [[ " $LOADS " == *" post "* ]] && measure "$round" "$name" "POST evaluate, log $level" "${BASE[$name]}/api/guardians/evaluate" \
       -H "Authorization: Bearer $(token $name 2)" -s "$here/wrk/evaluate.lua"
   done
 done
@@ -188,4 +193,13 @@ print("|---|---|---|---|---|")
 for label, v in ratios.items():
     med = lambda i: statistics.median(x[i] for x in v)
     print(f"| {label} | {med(2):,.0f} | {med(3):.2f} | {med(0):.2f} | {med(1):.2f} |")
+# what the access log costs: INFO against WARN within each round
+by = {(r[0], r[1]): float(r[2]) for r in rows}
+for load in ("GET /api/guardians", "POST evaluate"):
+    pairs = [(rnd, by[(rnd, load + ", log INFO")] / by[(rnd, load + ", log WARN")])
+             for rnd in sorted({r[0] for r in rows}, key=int)
+             if (rnd, load + ", log INFO") in by and (rnd, load + ", log WARN") in by]
+    if pairs:
+        print(f"\n{load}: req/s INFO ÷ WARN per round " + ", ".join(f"{x:.3f}" for _, x in pairs)
+              + f"; median **{statistics.median(x for _, x in pairs):.3f}**")
 '
