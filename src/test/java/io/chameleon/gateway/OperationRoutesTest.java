@@ -111,7 +111,8 @@ class OperationRoutesTest {
     router.route().failureHandler(ctx -> {
       Throwable failure = ctx.failure();
       int status = failure instanceof Failure f ? f.status() : ctx.statusCode();
-      ctx.response().setStatusCode(status).end("failed " + status + (failure instanceof Failure f ? " " + f.getMessage() : ""));
+      String message = failure instanceof Failure f ? " " + f.getMessage() : "";
+      ctx.response().setStatusCode(status).end("failed " + status + message);
     });
     for (int status : new int[] {400, 404, 405}) {
       router.errorHandler(status, ctx -> ctx.response().setStatusCode(status).end("failed " + status));
