@@ -32,8 +32,8 @@ final class OperationRoutes {
   private static final String ROW = "chameleon.operation";
 
   /** One row: a template, its methods and the steps behind it. */
-  private record Row(Segments template, Pattern rawPath, HttpMethod[] methods, Handler<RoutingContext> authorize,
-      boolean readsBody, Handler<RoutingContext> handler) {
+  private record Row(Segments template, String rawPrefix, Pattern rawPath, HttpMethod[] methods,
+      Handler<RoutingContext> authorize, boolean readsBody, Handler<RoutingContext> handler) {
 
     boolean answers(HttpMethod method) {
       for (HttpMethod m : methods) {
@@ -61,11 +61,13 @@ final class OperationRoutes {
     for (Operation operation : Operation.values()) {
       HttpMethod[] methods = AllowedMethods.methods(operation).toArray(HttpMethod[]::new);
       Role role = required.apply(operation);
-      rows.add(new Row(new Segments(operation.path), null, methods, role == null ? null : authorize.apply(role),
+      rows.add(new Row(new Segments(operation.path), null, null, methods, role == null ? null : authorize.apply(role),
         operation.readsBody, handlers.get(operation)));
       if (operation.minRole != null) {
-        EmptyPathIds.of(operation.path).ifPresent(empty -> emptyIds.add(new Row(null, Pattern.compile(empty.regex()),
-          methods, authorize.apply(operation.minRole), false, empty::refuse)));
+        // every path the regex matches starts with the template's text before its first parameter
+        String prefix = operation.path.substring(0, operation.path.indexOf(':') < 0 ? 0 : operation.path.indexOf(':'));
+        EmptyPathIds.of(operation.path).ifPresent(empty -> emptyIds.add(new Row(null, prefix,
+          Pattern.compile(empty.regex()), methods, authorize.apply(operation.minRole), false, empty::refuse)));
       }
     }
     this.rows = rows.toArray(Row[]::new);
@@ -104,7 +106,7 @@ final class OperationRoutes {
     // an empty id matches the raw path: the normalised one folds // into /
     String raw = ctx.request().path();
     for (Row row : emptyIds) {
-      if (raw == null || !row.rawPath.matcher(raw).matches()) {
+      if (raw == null || !raw.startsWith(row.rawPrefix) || !row.rawPath.matcher(raw).matches()) {
         continue;
       }
       if (!row.answers(method)) {
