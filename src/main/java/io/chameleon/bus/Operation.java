@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * Every operation a pilot can ask for, the doors it comes through and the least role it needs: the
- * permission matrix of SPEC §2, in one table. The gateway mounts exactly these HTTP routes, each
- * behind {@link #check}; the store and the guardian evaluator consume exactly these bus addresses,
- * each behind the same {@link #check} of the message's {@code actor {pilot_id, role}}. So an HTTP
+ * permission matrix of SPEC §2, in one table. The gateway serves exactly these HTTP routes
+ * ({@code gateway.OperationRoutes}), each behind {@link #check}; the store and the guardian
+ * evaluator consume exactly these bus addresses, each behind the same {@link #check} of the
+ * message's {@code actor {pilot_id, role}}. So an HTTP
  * caller and another service's verticle on the bus meet the same rule and the same 403.
  *
  * <p>{@code minRole == null}: no token needed (health, metrics). {@code busAddress == null}: the

@@ -7,7 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +80,7 @@ public final class PlainJson {
 
   /** SHA-256 of the UTF-8 of {@code text}, lowercase hex (a lone surrogate encodes as '?'). */
   public static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return SCRATCH.get().sha256Hex(text);
   }
 
   /** The canonical form, with {@code other} turning any other type into a plain value. */
@@ -98,10 +92,97 @@ public final class PlainJson {
 
   /** {@link #canonicalHash}, the prefix written into the same text (no second copy of it). */
   static String canonicalHash(String prefix, Object value, UnaryOperator<Object> other) {
-    StringBuilder out = new StringBuilder(prefix.length() + 512).append(prefix);
-    write(out, value, other);
-    return sha256Hex(out.toString());
+    Scratch scratch = SCRATCH.get();
+    if (scratch.writing) { // not expected (nothing hashes while a value is written): a builder of its own
+      StringBuilder out = new StringBuilder(prefix.length() + 512).append(prefix);
+      write(out, value, other);
+      return scratch.sha256Hex(out);
+    }
+    StringBuilder out = scratch.text;
+    scratch.writing = true;
+    try {
+      out.setLength(0);
+      write(out.append(prefix), value, other);
+      return scratch.sha256Hex(out);
+    } finally {
+      scratch.writing = false;
+      scratch.trim();
+    }
   }
+
+  /**
+   * A thread's buffers for hashing — the canonical text, its UTF-8 and the digest — kept between
+   * hashes: a write hashes its body, its UOW and each event, and building the text, a String of
+   * it and its bytes each time cost more than the rest of the hash. A hash runs start to end on
+   * one thread; buffers grown past {@link #KEPT} by a large value are let go.
+   */
+  private static final class Scratch {
+
+    static final int KEPT = 16 * 1024;
+
+    final StringBuilder text = new StringBuilder(1024);
+    final MessageDigest digest;
+    byte[] utf8 = new byte[3 * 1024];
+    final byte[] hex = new byte[64];
+    boolean writing;
+
+    Scratch() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is not available", e);
+      }
+    }
+
+    /** As {@code String.getBytes(UTF_8)} would encode the text (a lone surrogate as '?'), into the digest. */
+    String sha256Hex(CharSequence text) {
+      int n = text.length();
+      byte[] out = utf8.length >= 3 * n ? utf8 : new byte[3 * n];
+      int len = 0;
+      for (int i = 0; i < n; i++) {
+        char c = text.charAt(i);
+        if (c < 0x80) {
+          out[len++] = (byte) c;
+        } else if (c < 0x800) {
+          out[len++] = (byte) (0xC0 | c >> 6);
+          out[len++] = (byte) (0x80 | c & 0x3F);
+        } else if (!Character.isSurrogate(c)) {
+          out[len++] = (byte) (0xE0 | c >> 12);
+          out[len++] = (byte) (0x80 | c >> 6 & 0x3F);
+          out[len++] = (byte) (0x80 | c & 0x3F);
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, text.charAt(++i));
+          out[len++] = (byte) (0xF0 | cp >> 18);
+          out[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
+          out[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
+          out[len++] = (byte) (0x80 | cp & 0x3F);
+        } else {
+          out[len++] = '?';
+        }
+      }
+      if (out.length <= KEPT * 3) {
+        utf8 = out;
+      }
+      digest.reset();
+      digest.update(out, 0, len);
+      byte[] hash = digest.digest();
+      for (int i = 0; i < hash.length; i++) {
+        hex[2 * i] = (byte) HEX[hash[i] >> 4 & 0xF];
+        hex[2 * i + 1] = (byte) HEX[hash[i] & 0xF];
+      }
+      return new String(hex, StandardCharsets.ISO_8859_1);
+    }
+
+    void trim() {
+      if (text.capacity() > KEPT) {
+        text.setLength(0);
+        text.trimToSize();
+        text.ensureCapacity(1024);
+      }
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private static Object notJson(Object value) {
     throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());

@@ -59,9 +59,9 @@ public final class StrictJson {
 
   /** Parses any JSON value into Map / List / String / Number / Boolean / null. */
   public static Object parse(byte[] bytes) {
-    char[] text = utf8(bytes);
+    CharBuffer text = utf8(bytes);
     Object value;
-    try (JsonParser parser = FACTORY.createParser(text)) {
+    try (JsonParser parser = FACTORY.createParser(text.array(), text.position(), text.remaining())) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw Failure.badRequest("malformed JSON: empty");
@@ -90,7 +90,7 @@ public final class StrictJson {
   }
 
   /** The body as characters, or 400 naming the offset of the first byte that is not UTF-8. */
-  private static char[] utf8(byte[] bytes) {
+  private static CharBuffer utf8(byte[] bytes) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -107,9 +107,7 @@ public final class StrictJson {
     if (out.hasRemaining() && out.get(0) == '\uFEFF') {
       out.get(); // a byte order mark is allowed before the text (RFC 8259 §8.1), as Jackson did
     }
-    char[] chars = new char[out.remaining()];
-    out.get(chars);
-    return chars;
+    return out; // parsed where it is: no copy of the text
   }
 
   private static Object read(JsonParser parser, JsonToken token) throws IOException {

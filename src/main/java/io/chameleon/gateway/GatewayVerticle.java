@@ -11,10 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumMap;
@@ -76,32 +74,10 @@ public final class GatewayVerticle extends VerticleBase {
     for (String authenticated : metricsPublic ? List.of("/api/*", "/pilot/*") : List.of("/api/*", "/pilot/*", Operation.METRICS.path)) {
       router.route(authenticated).handler(access::authenticate).handler(guard::onAuthenticated);
     }
-    for (Operation operation : Operation.values()) {
-      Role required = operation == Operation.METRICS && !metricsPublic ? Role.VIEWER : operation.minRole;
-      if (required != null) {
-        route(router, operation).handler(access.authorize(required));
-      }
-      if (operation.readsBody) {
-        // Only once the caller may use the route is its body read (413 after 401 and 403). Its own
-        // route: Vert.x Web wants a BodyHandler ahead of any user handler on the same route.
-        route(router, operation).handler(BodyHandler.create(false).setBodyLimit(JsonBodies.LIMIT_BYTES));
-      }
-      Route route = route(router, operation);
-      if (operation.readsBody) {
-        route.handler(JsonBodies::parse);
-      }
-      route.handler(handlers.get(operation));
-    }
-    // an empty id (/pilot/resume/) matches none of the routes above: a 400 naming it, after the 403
-    for (Operation operation : Operation.values()) {
-      if (operation.minRole == null) {
-        continue;
-      }
-      EmptyPathIds.of(operation.path).ifPresent(empty -> methods(router.routeWithRegex(empty.regex()), operation)
-        .useNormalizedPath(false)
-        .handler(access.authorize(operation.minRole))
-        .handler(empty::refuse));
-    }
+    // the Operation table: one route that looks the request up, not three routes per operation
+    new OperationRoutes(access::authorize,
+      operation -> operation == Operation.METRICS && !metricsPublic ? Role.VIEWER : operation.minRole,
+      handlers).mount(router);
     // other parts served on the same port (the dashboard socket and console), mounted before
     // the failure handler so they share the error envelope
     moreRoutes.accept(vertx, router);
@@ -150,16 +126,6 @@ public final class GatewayVerticle extends VerticleBase {
       access.flushLog();
     }
     return Future.succeededFuture();
-  }
-
-  /** The operation's route with each of its methods (a GET route answers HEAD too). */
-  private static Route route(Router router, Operation operation) {
-    return methods(router.route(operation.path), operation);
-  }
-
-  private static Route methods(Route route, Operation operation) {
-    AllowedMethods.methods(operation).forEach(route::method);
-    return route;
   }
 
   /** The port actually bound (useful with port 0). */

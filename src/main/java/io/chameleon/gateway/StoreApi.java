@@ -36,7 +36,8 @@ final class StoreApi {
     return ctx -> {
       JsonObject params = new JsonObject();
       ctx.pathParams().forEach(params::put);
-      ctx.queryParams().names().forEach(name -> {
+      // no query, no parameters: queryParams().names() builds a sorted set even for none
+      (ctx.request().query() == null ? Set.<String>of() : ctx.queryParams().names()).forEach(name -> {
         if (ctx.queryParams().getAll(name).size() > 1) {
           throw Failure.badRequest("query parameter '" + name + "' given more than once");
         }

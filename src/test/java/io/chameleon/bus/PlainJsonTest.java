@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonArray;
@@ -268,5 +269,56 @@ class PlainJsonTest {
     assertInstanceOf(JsonObject.class, back.getValue("a"));
     assertEquals(null, BusJson.toPlainObject(null));
     assertEquals(Map.of(), BusJson.toPlainObjectOrEmpty(null));
+  }
+
+  /**
+   * Verifies that the hash encodes its text as {@code String.getBytes(UTF_8)} does — one to four
+   * bytes a character, a lone surrogate as '?' — for short texts and for ones past the kept buffers.
+   */
+  @Test
+  void sha256HexHashesTheUtf8OfTheText() throws Exception {
+    List<String> texts = new ArrayList<>(List.of("", "a", "é", "€", "\uD83D\uDE00", "\uD83D", "\uDE00", "x\uD83Dy",
+      "\uDE00\uD83D", "end\uD83D", "\u007f\u0080\u07ff\u0800\uffff"));
+    Random random = new Random(7);
+    for (int length : new int[] {10, 1000, 20_000, 70_000}) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < length; i++) {
+        text.append((char) (random.nextBoolean() ? random.nextInt(0x80) : random.nextInt(0x10000)));
+      }
+      texts.add(text.toString());
+    }
+    for (String text : texts) {
+      String want = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(StandardCharsets.UTF_8)));
+      assertEquals(want, PlainJson.sha256Hex(text), "length " + text.length());
+      assertEquals(want, PlainJson.sha256Hex(text), "again, with the buffers of the first");
+    }
+  }
+
+  /**
+   * Verifies that hashing an event-sized value allocates less than its canonical text: the text,
+   * its String and its UTF-8 bytes are written into the thread's kept buffers, not made anew.
+   */
+  @Test
+  void canonicalHashReusesItsBuffers() {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      payload.put("field_" + i, "a value of some length, number " + i);
+    }
+    String text = PlainJson.canonical(payload);
+    com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    String hash = null;
+    for (int i = 0; i < 2000; i++) {
+      hash = PlainJson.canonicalHash("", payload);
+    }
+    long before = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 1000; i++) {
+      hash = PlainJson.canonicalHash("", payload);
+    }
+    long perHash = (threads.getThreadAllocatedBytes(id) - before) / 1000;
+    assertEquals(PlainJson.sha256Hex(text), hash);
+    assertTrue(perHash < text.length(), perHash + " bytes per hash of a " + text.length() + "-character text");
   }
 }

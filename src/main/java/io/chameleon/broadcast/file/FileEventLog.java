@@ -16,7 +16,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -128,7 +127,10 @@ public final class FileEventLog implements EventLog {
     long before = size;
     EventId id = lastId;
     String hash = lastHash;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    // the lines as they are encoded, joined once into the write's buffer (no growing stream, no
+    // line + "\n" copy): each is the event's encode(), its UTF-8 bytes and a line feed
+    List<byte[]> batchLines = new ArrayList<>();
+    int batchBytes = 0;
     List<List<Event>> results = new ArrayList<>(batch.size());
     List<Long> offsets = new ArrayList<>();
     List<PendingAppend> accepted = new ArrayList<>(batch.size());
@@ -154,7 +156,7 @@ public final class FileEventLog implements EventLog {
           callId = callId.next(System.currentTimeMillis());
           Event event = Event.chained(callId, draft, callHash);
           callHash = event.hash();
-          lines.add((event.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8));
+          lines.add(event.toJson().encode().getBytes(StandardCharsets.UTF_8));
           events.add(event);
         }
       } catch (RuntimeException e) {
@@ -164,8 +166,9 @@ public final class FileEventLog implements EventLog {
         continue;
       }
       for (byte[] line : lines) {
-        offsets.add(before + bytes.size());
-        bytes.writeBytes(line);
+        offsets.add(before + batchBytes);
+        batchLines.add(line);
+        batchBytes += line.length + 1;
       }
       id = callId;
       hash = callHash;
@@ -177,7 +180,13 @@ public final class FileEventLog implements EventLog {
       batchDone();
       return;
     }
-    byte[] data = bytes.toByteArray();
+    byte[] data = new byte[batchBytes];
+    int at = 0;
+    for (byte[] line : batchLines) {
+      System.arraycopy(line, 0, data, at, line.length);
+      at += line.length;
+      data[at++] = '\n';
+    }
     context.executeBlocking(() -> writeDurably(data, before), true)
       .onComplete(written -> {
         if (written.succeeded()) {
