@@ -340,7 +340,17 @@ public final class FileEventLog implements EventLog {
   private Future<Void> closeChannels() {
     FileChannel w = writer;
     FileChannel r = reader;
+    // the next open reads the offsets instead of scanning every line (a file that changed under
+    // the node, or a device, gets none)
+    boolean saveIndex = fileKey != null && !damaged;
+    OffsetIndex.Snapshot view = index.snapshot();
+    long covered = size;
+    EventId last = lastId;
+    String hash = lastHash;
     return context.executeBlocking(() -> {
+      if (saveIndex) {
+        IndexFile.save(path, view, covered, last, hash);
+      }
       FileLogRecovery.closeQuietly(w);
       FileLogRecovery.closeQuietly(r);
       return null;

@@ -83,12 +83,31 @@ final class FileLogRecovery {
     }
   }
 
+  /**
+   * Scans the log from where its saved offset index ({@link IndexFile}) ends, or from the start
+   * when there is none that matches; writes the index again when the scan was long.
+   */
   private static State scan(Path path, FileChannel writer, FileChannel reader) throws IOException {
     long fileSize = writer.size();
     Scan scan = new Scan(path);
+    IndexFile.Loaded saved = IndexFile.load(path, reader, fileSize);
+    long from = 0;
+    if (saved != null) {
+      scan.resume(saved);
+      from = saved.covered();
+    }
+    State state = scan(path, writer, reader, scan, fileSize, from);
+    if (state.size() - from > IndexFile.REWRITE_AFTER_BYTES) {
+      IndexFile.save(path, state.index().snapshot(), state.size(), state.lastId(), state.lastHash());
+    }
+    return state;
+  }
+
+  private static State scan(Path path, FileChannel writer, FileChannel reader, Scan scan,
+                            long fileSize, long from) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(SCAN_BYTES);
-    long bufferStart = 0; // file offset of buffer[0]
-    long readPosition = 0;
+    long bufferStart = from; // file offset of buffer[0]
+    long readPosition = from;
     while (readPosition < fileSize) {
       if (!buffer.hasRemaining()) {
         // a line longer than the buffer: make room for it
@@ -170,7 +189,7 @@ final class FileLogRecovery {
     private static final byte[] HASH = OwnLine.HASH.getBytes(StandardCharsets.US_ASCII);
 
     private final Path path;
-    final OffsetIndex index = new OffsetIndex();
+    OffsetIndex index = new OffsetIndex();
     EventId lastId = EventId.ZERO;
     private final byte[] lastHashBytes = new byte[64];
     /** The last hash when it came from a line read as text; null when in {@link #lastHashBytes}. */
@@ -180,6 +199,13 @@ final class FileLogRecovery {
 
     Scan(Path path) {
       this.path = path;
+    }
+
+    /** Continues after a saved index: its entries, last id and hash are the scan's so far. */
+    void resume(IndexFile.Loaded saved) {
+      index = saved.index();
+      lastId = saved.lastId();
+      lastHashText = saved.lastHash();
     }
 
     String lastHash() {
