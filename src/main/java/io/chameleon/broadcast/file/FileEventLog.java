@@ -91,8 +91,8 @@ public final class FileEventLog implements EventLog {
         fence = new WriterFence(tip());
         open = true;
         healthy = true;
-        LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}] event log opened",
-          path, index.size(), lastId, size);
+        LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}, scanned_bytes: {}] event log opened",
+          path, index.size(), lastId, size, size - state.scannedFrom());
         return null;
       }));
   }

@@ -32,9 +32,10 @@ final class FileLogRecovery {
   /**
    * What the log knows after opening. {@code fileKey} identifies the file opened (its inode), null
    * for a device: the writer checks before each write that the path still names that file.
+   * {@code scannedFrom}: where the scan began (the end of a saved index that matched, else 0).
    */
   record State(FileChannel writer, FileChannel reader, OffsetIndex index, long size,
-               EventId lastId, String lastHash, Object fileKey) {
+               EventId lastId, String lastHash, Object fileKey, long scannedFrom) {
   }
 
   /** The identity of the file at {@code path} now (null when the system has none to give). */
@@ -55,7 +56,8 @@ final class FileLogRecovery {
       reader = FileChannel.open(path, StandardOpenOption.READ);
       if (!Files.isRegularFile(path)) {
         // a device such as /dev/full: nothing to recover, and its size means nothing
-        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS, null);
+        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS, null,
+          0);
       }
       return scan(path, writer, reader);
     } catch (IOException | RuntimeException e) {
@@ -144,7 +146,8 @@ final class FileLogRecovery {
       LOG.warn("[path: {}, removed_bytes: {}, kept_bytes: {}] torn last line removed",
         path, fileSize - size, size);
     }
-    return new State(writer, reader, scan.index, size, scan.lastId, scan.lastHash(), fileKey(path));
+    return new State(writer, reader, scan.index, size, scan.lastId, scan.lastHash(), fileKey(path),
+      from);
   }
 
   private static final VarHandle LONGS =
