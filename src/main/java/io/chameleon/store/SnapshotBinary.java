@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import io.chameleon.bus.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -154,7 +155,7 @@ final class SnapshotBinary {
   static final class In {
     private final byte[] bytes;
     int pos;
-    private final int end;
+    final int end;
 
     In(byte[] bytes, int pos, int end) {
       this.bytes = bytes;
@@ -171,6 +172,53 @@ final class SnapshotBinary {
         throw new IllegalArgumentException("record ends early");
       }
       return bytes[pos++] & 0xFF;
+    }
+
+    int readInt() {
+      if (end - pos < 4) {
+        throw new IllegalArgumentException("record ends early");
+      }
+      int v = (bytes[pos] & 0xFF) << 24 | (bytes[pos + 1] & 0xFF) << 16
+        | (bytes[pos + 2] & 0xFF) << 8 | bytes[pos + 3] & 0xFF;
+      pos += 4;
+      return v;
+    }
+
+    /** Steps over a string, checking only that it lies inside the record. */
+    void skipString() {
+      int n = readLength();
+      if (n > 0) {
+        if (n - 1 > end - pos) {
+          throw new IllegalArgumentException("string past the end of its record");
+        }
+        pos += n - 1;
+      }
+    }
+
+    /** Steps over a value, checking its tags and lengths, building nothing. */
+    void skipValue() {
+      int tag = readByte();
+      switch (tag) {
+        case NULL, FALSE, TRUE -> {
+          // nothing follows
+        }
+        case STRING, JSON_NUMBER -> skipString();
+        case INT, LONG, DOUBLE -> readVarLong();
+        case MAP -> {
+          int n = readLength();
+          for (int i = 0; i < n; i++) {
+            skipString();
+            skipValue();
+          }
+        }
+        case LIST -> {
+          int n = readLength();
+          for (int i = 0; i < n; i++) {
+            skipValue();
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown value tag " + tag);
+      }
     }
 
     long readVarLong() {
@@ -201,6 +249,9 @@ final class SnapshotBinary {
       int length = n - 1;
       if (length > end - pos) {
         throw new IllegalArgumentException("string past the end of its record");
+      }
+      if (length == 0) {
+        return "";
       }
       String s = new String(bytes, pos, length, UTF_8);
       pos += length;
@@ -261,16 +312,18 @@ final class SnapshotBinary {
     }
   }
 
-  /** A request, field by field in the order of its {@code toState()}. */
+  /**
+   * A request: the fields its indexes and counters read, then its detail (title, description,
+   * context, action reason, create fingerprint) behind a 4-byte length, so a restore can keep the
+   * detail as bytes ({@link InterventionRequest#encoded}). A detail never decoded is copied as
+   * it is.
+   */
   static void writeRequest(Out out, InterventionRequest r) throws IOException {
     out.writeString(r.requestId());
     out.writeString(r.uowId());
     out.writeString(r.interventionType());
     out.writeByte(r.status().ordinal());
     out.writeString(r.priority());
-    out.writeString(r.title());
-    out.writeString(r.description());
-    out.writeValue(r.context());
     out.writeString(r.createdAt());
     boolean same = r.updatedAt() != null && r.updatedAt().equals(r.createdAt());
     out.writeByte(same ? 1 : 0);
@@ -280,20 +333,32 @@ final class SnapshotBinary {
     out.writeString(r.expiresAt());
     out.writeByte(r.requiredRole().ordinal());
     out.writeString(r.assignedTo());
-    out.writeString(r.actionReason());
     out.writeString(r.actionTimestamp());
     out.writeString(r.actionBy());
     out.writeVarLong(r.version());
+    byte[] encoded = r.encodedDetail();
+    if (encoded != null) {
+      out.writeInt(r.encodedLength());
+      out.writeBytes(encoded, r.encodedAt(), r.encodedLength());
+      return;
+    }
+    int lengthAt = out.size;
+    out.writeInt(0);
+    out.writeString(r.title());
+    out.writeString(r.description());
+    out.writeValue(r.context());
+    out.writeString(r.actionReason());
     out.writeString(r.createFingerprint());
+    out.setInt(lengthAt, out.size - lengthAt - 4);
   }
 
   /**
-   * What {@link #writeRequest} wrote, built as {@code InterventionRequest.fromState} would; the
-   * enums by the ordinals the writer had ({@code statuses}, {@code roles}: as the body lists
-   * their names, null for a name this node does not know).
+   * What {@link #writeRequest} wrote, built as {@code InterventionRequest.fromState} would, its
+   * detail checked (every length and tag inside its bounds) and kept as bytes of {@code in}; the
+   * enums by the ordinals the writer had ({@code statuses}, {@code roles}: as the body lists their
+   * names, null for a name this node does not know).
    */
-  @SuppressWarnings("unchecked")
-  static InterventionRequest readRequest(In in, Object[] statuses, Object[] roles)
+  static InterventionRequest readRequest(In in, byte[] bytes, Object[] statuses, Object[] roles)
     throws IOException {
     String requestId = required(in.readString(), "request_id");
     String uowId = in.readString();
@@ -301,20 +366,44 @@ final class SnapshotBinary {
     String type = required(in.readString(), "intervention_type").intern();
     RequestStatus status = (RequestStatus) known(statuses, in.readByte(), "status");
     String priority = required(in.readString(), "priority").intern();
-    String title = in.readString();
-    String description = in.readString();
-    Object context = in.readValue();
-    if (context != null && !(context instanceof Map)) {
-      throw new IllegalArgumentException("request context is not an object");
-    }
     String createdAt = in.readString();
     // a request never updated keeps one copy of the time (a million of them, 64 bytes each)
     String updatedAt = in.readByte() == 1 ? createdAt : in.readString();
     String expiresAt = in.readString();
     Role role = (Role) known(roles, in.readByte(), "required_role");
-    return new InterventionRequest(requestId, uowId, type, status, priority, title, description,
-      (Map<String, Object>) context, createdAt, updatedAt, expiresAt, role, in.readString(),
-      in.readString(), in.readString(), in.readString(), in.readVarLong(), in.readString());
+    String assignedTo = in.readString();
+    String actionTimestamp = in.readString();
+    String actionBy = in.readString();
+    long version = in.readVarLong();
+    int length = in.readInt();
+    if (length < 0 || length > in.end - in.pos) {
+      throw new IllegalArgumentException("request detail past the end of its record");
+    }
+    int at = in.pos;
+    In detail = new In(bytes, at, at + length);
+    detail.skipString();
+    detail.skipString();
+    detail.skipValue();
+    detail.skipString();
+    detail.skipString();
+    if (detail.more()) {
+      throw new IllegalArgumentException("request detail longer than its fields");
+    }
+    in.pos = at + length;
+    return InterventionRequest.encoded(requestId, uowId, type, status, priority, createdAt,
+      updatedAt, expiresAt, role, assignedTo, actionTimestamp, actionBy, version, bytes, at, length);
+  }
+
+  /** The detail {@link #readRequest} checked and kept as {@code bytes[at, at + length)}. */
+  @SuppressWarnings("unchecked")
+  static InterventionRequest.Detail readDetail(byte[] bytes, int at, int length) {
+    In in = new In(bytes, at, at + length);
+    try {
+      return new InterventionRequest.Detail(in.readString(), in.readString(),
+        (Map<String, Object>) in.readValue(), in.readString(), in.readString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String required(String value, String field) {

@@ -46,6 +46,12 @@ public final class StoreSnapshot {
   /** The first format, JSON Lines: still read, no longer written. */
   static final int VERSION_LINES = 1;
   static final int CHUNK_BYTES = 1 << 20;
+  /**
+   * A frame's size (a record may take it past this): under a mebibyte with room to spare, so that
+   * a restored frame, which the requests decoded from it keep (their details), fills one G1 region
+   * of a 1–2 GiB heap rather than spilling into a second.
+   */
+  static final int FRAME_BYTES = (1 << 20) - (64 << 10);
 
   private static final JsonFactory JSON = JsonFactory.builder()
     .streamReadConstraints(StreamReadConstraints.builder()
@@ -204,7 +210,7 @@ public final class StoreSnapshot {
           frame.writeString(out.toString(UTF_8));
           section = 0;
         }
-        while (frame.size < CHUNK_BYTES && section < sections.length) {
+        while (frame.size < FRAME_BYTES && section < sections.length) {
           if (slot < sections[section].length) {
             Object entity = sections[section][slot++];
             if (entity instanceof InterventionRequest request) {
@@ -596,7 +602,7 @@ public final class StoreSnapshot {
         while (in.more()) {
           int tag = in.readByte();
           if (tag == REQUEST) {
-            InterventionRequest request = SnapshotBinary.readRequest(in, statuses, roles);
+            InterventionRequest request = SnapshotBinary.readRequest(in, bytes, statuses, roles);
             // Strings keep their hash: computed here, in parallel, not where the tables are filled
             request.requestId().hashCode();
             if (request.uowId() != null) {
