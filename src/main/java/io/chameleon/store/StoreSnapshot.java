@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The store's state as the body of a snapshot, and back. The body is JSON Lines: a first line with
@@ -464,7 +465,7 @@ public final class StoreSnapshot {
     }
 
     /** Gives a batch to the pool when it is free, else makes it here; applies the ones done. */
-    private void ahead(java.util.function.Supplier<Batch> work) {
+    private void ahead(Supplier<Batch> work) {
       if (ahead == null || ahead.isDone()) {
         // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
         ahead = CompletableFuture.supplyAsync(work, ForkJoinPool.commonPool());

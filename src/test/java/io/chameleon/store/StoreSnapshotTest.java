@@ -17,7 +17,10 @@ import io.chameleon.bus.StrictJson;
 import io.chameleon.store.Command.Idempotency;
 import io.chameleon.store.Command.Submission;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -269,7 +272,7 @@ class StoreSnapshotTest {
     assertTrue(chunks.size() > 1, "chunks: " + chunks.size());
     for (int i = 0; i < chunks.size(); i++) {
       byte[] chunk = chunks.get(i);
-      assertEquals(chunk.length - 4, java.nio.ByteBuffer.wrap(chunk).getInt());
+      assertEquals(chunk.length - 4, ByteBuffer.wrap(chunk).getInt());
       if (i < chunks.size() - 1) {
         assertTrue(chunk.length >= StoreSnapshot.FRAME_BYTES, "chunk " + i + ": " + chunk.length);
         assertTrue(chunk.length < 1 << 20);
@@ -291,7 +294,7 @@ class StoreSnapshotTest {
     context.put("int", 7);
     context.put("long", (1L << 53) + 1);
     context.put("huge", new BigInteger("123456789012345678901234567890"));
-    context.put("decimal", new java.math.BigDecimal("2.50"));
+    context.put("decimal", new BigDecimal("2.50"));
     context.put("fraction", 0.1);
     context.put("negative", -12);
     context.put("none", null);
@@ -346,7 +349,7 @@ class StoreSnapshotTest {
     wrongLength[0] = (byte) 0x7F;
     assertThrows(IllegalArgumentException.class, () -> restore(wrongLength));
     byte[] unknownTag = body.clone();
-    String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String text = new String(body, StandardCharsets.ISO_8859_1);
     int request = text.indexOf("R\u0004r-2"); // the tag, the id's length + 1, the id
     assertTrue(request > 0);
     unknownTag[request] = 'Q';
@@ -354,7 +357,7 @@ class StoreSnapshotTest {
       () -> restore(unknownTag));
     assertTrue(tag.getMessage().contains("tag"), tag.getMessage());
     byte[] renamed = text.replace("\"PENDING\"", "\"PENDIN_\"")
-      .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      .getBytes(StandardCharsets.ISO_8859_1);
     assertEquals(body.length, renamed.length);
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
       () -> restore(renamed));

@@ -13,12 +13,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,9 +197,9 @@ class IndexFileTest {
     byte[] otherHash = saved.clone();
     int hashAt = 8 + 8 + 4 + 8 + 8;
     otherHash[hashAt] = (byte) (otherHash[hashAt] == 'a' ? 'b' : 'a');
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    CRC32C crc = new CRC32C();
     crc.update(otherHash, 0, otherHash.length - 4);
-    java.nio.ByteBuffer.wrap(otherHash).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+    ByteBuffer.wrap(otherHash).order(ByteOrder.LITTLE_ENDIAN)
       .putInt(otherHash.length - 4, (int) crc.getValue());
     Files.write(IndexFile.of(file), otherHash);
     assertIgnored(file);
