@@ -25,7 +25,8 @@
 # the foreign CPU during each start (above ~5 %: contaminated).
 #
 # Env: EVENTS (1000000), LOGS ("creates mixed"), BACKENDS ("file redis"), ROUNDS (2), TAIL (9990),
-#      SERVER_XMX_MIB (2048), PROFILE (1), QUIET_WAIT (60), CHAMELEON_JAR (built if missing),
+#      SERVER_XMX_MIB (2048), PROFILE (1), NOSNAP (1: 0 skips the timed no-snapshot rounds; the
+#      first start still replays the whole log), QUIET_WAIT (60), CHAMELEON_JAR (built if missing),
 #      OUT (bench/results/restart-<UTC>.md), KEEP=1 keeps the work dir (logs, data: ~5 GB).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,6 +42,7 @@ ROUNDS="${ROUNDS:-2}"
 TAIL="${TAIL:-9990}"
 SERVER_XMX_MIB="${SERVER_XMX_MIB:-2048}"
 PROFILE="${PROFILE:-1}"
+NOSNAP="${NOSNAP:-1}"
 QUIET_WAIT="${QUIET_WAIT:-60}"
 TS="$(date -u +%Y%m%dT%H%MZ)"
 OUT="${OUT:-$here/results/restart-$TS.md}"
@@ -160,9 +162,11 @@ for logname in $LOGS; do
     writes 100 "prep-$backend-" >/dev/null
     stop_pid "$NODE_PID" 120; NODE_PID=""
     for round in $(seq "$ROUNDS"); do
-      timed "$logname-$backend-nosnap-$round" "no snapshot (snapshot.every_events=0)" "$backend" "$data" "$logname" \
-        CHAMELEON_SNAPSHOT_EVERY_EVENTS=0
-      stop_pid "$NODE_PID" 120; NODE_PID=""
+      if [[ "$NOSNAP" == 1 ]]; then
+        timed "$logname-$backend-nosnap-$round" "no snapshot (snapshot.every_events=0)" "$backend" "$data" "$logname" \
+          CHAMELEON_SNAPSHOT_EVERY_EVENTS=0
+        stop_pid "$NODE_PID" 120; NODE_PID=""
+      fi
       timed "$logname-$backend-snap-$round" "snapshot at the tip (clean shutdown)" "$backend" "$data" "$logname"
       stop_pid "$NODE_PID" 120; NODE_PID=""
     done

@@ -46,7 +46,8 @@ public final class FileSnapshotStore implements SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileSnapshotStore.class);
 
   static final int HEADER_BYTES = 1024;
-  private static final int READ_BYTES = 1 << 20;
+  /** Read at a time: small enough to be an ordinary young object (not a humongous one in G1). */
+  private static final int READ_BYTES = 256 << 10;
   private static final String SUFFIX = ".snap";
   /** A temporary file untouched this long belongs to a save that died with its process. */
   private static final Duration ABANDONED = Duration.ofHours(1);

@@ -35,8 +35,13 @@ public final class Snapshotter<S> {
   /** How a state is captured and rebuilt. */
   public interface Codec<S> {
 
-    /** The body format this codec writes and reads. */
+    /** The body format this codec writes. */
     int version();
+
+    /** Whether this codec reads bodies of {@code version} (an older format it still knows). */
+    default boolean reads(int version) {
+      return version == version();
+    }
 
     /** A new, empty state. */
     S empty();
@@ -103,7 +108,7 @@ public final class Snapshotter<S> {
       return fromTheStart(bus);
     }
     SnapshotHeader header = headers.get(i);
-    if (header.version() != codec.version()) {
+    if (!codec.reads(header.version())) {
       LOG.warn("[part: {}, covers: {}, version: {}] snapshot of an unknown format skipped", part,
         header.covers().id(), header.version());
       return tryFrom(bus, headers, i + 1);
@@ -113,8 +118,8 @@ public final class Snapshotter<S> {
     return bus.request(Addresses.EVENTS_READ, anchor)
       .compose(held -> codec.restore(store, header))
       .map(state -> {
-        LOG.info("[part: {}, covers: {}, bytes: {}] state restored from a snapshot", part,
-          header.covers().id(), header.bytes());
+        LOG.info("[part: {}, covers: {}, bytes: {}, version: {}] state restored from a snapshot",
+          part, header.covers().id(), header.bytes(), header.version());
         return new Start<>(state, header.covers());
       })
       .recover(err -> {

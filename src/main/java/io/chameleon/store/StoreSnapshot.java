@@ -3,6 +3,7 @@ package io.chameleon.store;
 import static io.chameleon.store.Canonical.map;
 import static io.chameleon.store.Canonical.obj;
 import static io.chameleon.store.SnapshotLines.field;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.chameleon.bus.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The store's state as the body of a snapshot, and back. The body is JSON Lines: a first line with
@@ -39,9 +42,17 @@ public final class StoreSnapshot {
 
   /** The snapshot part of the store ({@code SnapshotHeader.part}). */
   public static final String PART = "store";
-  /** The body format ({@code SnapshotHeader.version}); a body of another version is refused. */
-  public static final int VERSION = 1;
+  /** The body format written ({@code SnapshotHeader.version}): binary frames. */
+  public static final int VERSION = 2;
+  /** The first format, JSON Lines: still read, no longer written. */
+  static final int VERSION_LINES = 1;
   static final int CHUNK_BYTES = 1 << 20;
+  /**
+   * A frame's size (a record may take it past this): under a mebibyte with room to spare, so that
+   * a restored frame, which the requests decoded from it keep (their details), fills one G1 region
+   * of a 1–2 GiB heap rather than spilling into a second.
+   */
+  static final int FRAME_BYTES = (1 << 20) - (64 << 10);
 
   private static final JsonFactory JSON = JsonFactory.builder()
     .streamReadConstraints(StreamReadConstraints.builder()
@@ -51,22 +62,53 @@ public final class StoreSnapshot {
   private StoreSnapshot() {
   }
 
-  /** The body of a capture, serialised as it is pulled; each chunk ends with a whole line. */
+  /** The body of a capture ({@link #VERSION}), serialised as it is pulled, a frame a chunk. */
   public static Iterator<byte[]> chunks(StoreState.Capture capture) {
-    return new Writer(capture);
+    return new Writer(capture, true);
   }
 
-  /** A receiver of a body, in pieces cut anywhere; {@link Restore#state()} once all are in. */
+  /** The body of a capture in the first format ({@link #VERSION_LINES}), for tests of reading it. */
+  static Iterator<byte[]> lineChunks(StoreState.Capture capture) {
+    return new Writer(capture, false);
+  }
+
+  /** Whether a body of this format version can be restored. */
+  public static boolean reads(int version) {
+    return version == VERSION || version == VERSION_LINES;
+  }
+
+  /** A receiver of a {@link #VERSION} body, in pieces cut anywhere; {@link Restore#state()} once all are in. */
   public static Restore restore() {
-    return new Restore();
+    return restore(VERSION);
   }
 
-  /** Restores a whole body at once. */
+  /** A receiver of a body of {@code version} (see {@link #reads}). */
+  public static Restore restore(int version) {
+    if (!reads(version)) {
+      throw new IllegalArgumentException("unknown snapshot version " + version + " (this node "
+        + "reads versions " + VERSION_LINES + " and " + VERSION + ")");
+    }
+    return new Restore(version == VERSION);
+  }
+
+  /** Restores a whole {@link #VERSION} body at once. */
   public static StoreState restore(Iterator<byte[]> chunks) {
-    Restore restore = restore();
+    return restore(VERSION, chunks);
+  }
+
+  /** Restores a whole body of {@code version} at once. */
+  public static StoreState restore(int version, Iterator<byte[]> chunks) {
+    Restore restore = restore(version);
     chunks.forEachRemaining(restore);
     return restore.state();
   }
+
+  /** Record tags of a {@link #VERSION} frame. */
+  private static final int COUNTS = 'C';
+  private static final int REQUEST = 'R';
+  private static final int JSON_ENTITY = 'J';
+  /** A frame longer than this is not one this writer made. */
+  private static final int MAX_FRAME = 256 << 20;
 
   // ---- writing
 
@@ -76,6 +118,12 @@ public final class StoreSnapshot {
    */
   private static final class Writer implements Iterator<byte[]> {
     private final StoreState.Capture capture;
+    /**
+     * Version 2: each chunk is a frame, a 4-byte length and whole records (a tag byte, then a
+     * request in {@link SnapshotBinary}, or any other entity as its version-1 JSON line).
+     */
+    private final boolean binary;
+    private SnapshotBinary.Out frame;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK_BYTES + 64 * 1024);
     private final JsonGenerator json;
     /** Each UOW's history by its id, joined on the first pull (off the event loop). */
@@ -84,8 +132,9 @@ public final class StoreSnapshot {
     private int section;
     private int slot;
 
-    Writer(StoreState.Capture capture) {
+    Writer(StoreState.Capture capture, boolean binary) {
       this.capture = capture;
+      this.binary = binary;
       try {
         json = JSON.createGenerator(out, JsonEncoding.UTF8);
       } catch (IOException e) {
@@ -115,11 +164,14 @@ public final class StoreSnapshot {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
+      if (binary) {
+        return nextFrame();
+      }
       try {
         out.reset();
         if (sections == null) {
           prepare();
-          SnapshotLines.write(json, obj("version", VERSION, "uows", capture.uowCount,
+          SnapshotLines.write(json, obj("version", VERSION_LINES, "uows", capture.uowCount,
             "requests", capture.requestCount, "halted", capture.halted.length,
             "idempotency", capture.idempotency.length, "last_event_id", capture.lastEventId));
           endLine();
@@ -138,6 +190,59 @@ public final class StoreSnapshot {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    private byte[] nextFrame() {
+      try {
+        if (frame == null) {
+          frame = new SnapshotBinary.Out(CHUNK_BYTES + 64 * 1024);
+        }
+        frame.size = 0;
+        frame.writeInt(0);
+        if (sections == null) {
+          prepare();
+          frame.writeByte(COUNTS);
+          out.reset();
+          SnapshotLines.write(json, obj("version", VERSION, "uows", capture.uowCount,
+            "requests", capture.requestCount, "halted", capture.halted.length,
+            "idempotency", capture.idempotency.length, "last_event_id", capture.lastEventId,
+            "statuses", names(RequestStatus.values()), "roles", names(Role.values())));
+          json.flush();
+          frame.writeString(out.toString(UTF_8));
+          section = 0;
+        }
+        while (frame.size < FRAME_BYTES && section < sections.length) {
+          if (slot < sections[section].length) {
+            Object entity = sections[section][slot++];
+            if (entity instanceof InterventionRequest request) {
+              frame.writeByte(REQUEST);
+              SnapshotBinary.writeRequest(frame, request);
+            } else {
+              out.reset();
+              writeEntity(entity);
+              json.flush();
+              frame.writeByte(JSON_ENTITY);
+              frame.writeVarLong(out.size());
+              frame.writeBytes(out.toByteArray(), 0, out.size());
+            }
+          } else {
+            section++;
+            slot = 0;
+          }
+        }
+        frame.setInt(0, frame.size - 4);
+        return Arrays.copyOf(frame.bytes, frame.size);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+      List<String> names = new ArrayList<>(values.length);
+      for (Enum<?> value : values) {
+        names.add(value.name());
+      }
+      return names;
     }
 
     private void endLine() throws IOException {
@@ -225,12 +330,22 @@ public final class StoreSnapshot {
     private CompletableFuture<Batch> ahead;
     private long[] expected;
     private final long[] seen = new long[4];
+    /** A {@link #VERSION} body (frames), else a {@link #VERSION_LINES} one (lines). */
+    private final boolean binary;
+    /** Of a {@link #VERSION} body: its enums by the ordinals it wrote. */
+    private Object[] statuses;
+    private Object[] roles;
 
-    private Restore() {
+    private Restore(boolean binary) {
+      this.binary = binary;
     }
 
     @Override
     public void accept(byte[] piece) {
+      if (binary) {
+        frames(piece);
+        return;
+      }
       int first = indexOf(piece, 0);
       if (first < 0) {
         append(piece, 0, piece.length);
@@ -298,6 +413,73 @@ public final class StoreSnapshot {
       carried += length;
     }
 
+    /** Takes the whole frames the carry holds with {@code piece}; keeps the start of the next. */
+    private void frames(byte[] piece) {
+      append(piece, 0, piece.length);
+      int at = 0;
+      while (carried - at >= 4) {
+        int length = (carry[at] & 0xFF) << 24 | (carry[at + 1] & 0xFF) << 16
+          | (carry[at + 2] & 0xFF) << 8 | carry[at + 3] & 0xFF;
+        if (length < 0 || length > MAX_FRAME) {
+          throw new IllegalArgumentException("snapshot entry " + (entries + 1)
+            + ": not a frame (length " + length + ")");
+        }
+        if (carried - at - 4 < length) {
+          break;
+        }
+        frame(Arrays.copyOfRange(carry, at + 4, at + 4 + length));
+        at += 4 + length;
+      }
+      System.arraycopy(carry, at, carry, 0, carried - at);
+      carried -= at;
+    }
+
+    /** A whole frame: the counts record read here, the others decoded ahead. */
+    private void frame(byte[] bytes) {
+      int from = 0;
+      if (expected == null) {
+        SnapshotBinary.In in = new SnapshotBinary.In(bytes, 0, bytes.length);
+        entries++;
+        Map<String, Object> counts;
+        try {
+          if (in.readByte() != COUNTS) {
+            throw new IllegalArgumentException("not the counts");
+          }
+          byte[] text = in.readString().getBytes(UTF_8);
+          Batch batch = Batch.parse(text, 0, text.length, true);
+          if (batch.failure != null || batch.entities.size() != 1) {
+            throw new IllegalArgumentException(batch.failure == null ? "not one object of counts"
+              : batch.failure);
+          }
+          counts = map(batch.entities.get(0));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("snapshot entry 1: " + e.getMessage());
+        }
+        first(counts);
+        from = in.pos;
+      }
+      int start = from;
+      Object[] s = statuses;
+      Object[] r = roles;
+      ahead(() -> Batch.decode(bytes, start, bytes.length, s, r));
+    }
+
+    /** Gives a batch to the pool when it is free, else makes it here; applies the ones done. */
+    private void ahead(Supplier<Batch> work) {
+      if (ahead == null || ahead.isDone()) {
+        // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
+        ahead = CompletableFuture.supplyAsync(work, ForkJoinPool.commonPool());
+        parsing.add(ahead);
+      } else {
+        // the pool is still at the last batch it took (on 2 cores it has one thread): this
+        // thread does this one rather than wait for it
+        parsing.add(CompletableFuture.completedFuture(work.get()));
+      }
+      while (parsing.size() > AHEAD || !parsing.isEmpty() && parsing.peek().isDone()) {
+        apply(parsing.poll().join());
+      }
+    }
+
     /** Whole lines: the first one (the counts) read here, the others parsed ahead. */
     private void lines(byte[] bytes, int offset, int length) {
       if (expected == null) {
@@ -337,9 +519,14 @@ public final class StoreSnapshot {
 
     private void first(Map<String, Object> counts) {
       Object version = counts.get("version");
-      if (!(version instanceof Integer v) || v != VERSION) {
-        throw new IllegalArgumentException("unknown snapshot version " + version + " (this node "
-          + "reads version " + VERSION + ")");
+      int wanted = binary ? VERSION : VERSION_LINES;
+      if (!(version instanceof Integer v) || v != wanted) {
+        throw new IllegalArgumentException("unknown snapshot version " + version + " (its header "
+          + "says " + wanted + ")");
+      }
+      if (binary) {
+        statuses = enums(counts.get("statuses"), RequestStatus::valueOf);
+        roles = enums(counts.get("roles"), Role::valueOf);
       }
       try {
         expected = new long[] {((Number) counts.get("uows")).longValue(),
@@ -354,6 +541,22 @@ public final class StoreSnapshot {
       }
       state = StoreState.restoring((int) expected[0], (int) expected[1]);
       state.restoreLastEventId((String) counts.get("last_event_id"));
+    }
+
+    /** The enum each name a body's counts list stands for, by position (the ordinal written). */
+    private static Object[] enums(Object names, Function<String, Object> valueOf) {
+      if (!(names instanceof List<?> list)) {
+        throw new IllegalArgumentException("snapshot entry 1: enum names missing");
+      }
+      Object[] values = new Object[list.size()];
+      for (int i = 0; i < values.length; i++) {
+        try {
+          values[i] = valueOf.apply((String) list.get(i));
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+          values[i] = null; // a value this node does not know: refused if a record uses it
+        }
+      }
+      return values;
     }
 
     /** Puts a batch's entities in the state, in order, through the code apply uses. */
@@ -391,6 +594,45 @@ public final class StoreSnapshot {
   private static final class Batch {
     final List<Object> entities = new ArrayList<>();
     String failure;
+
+    /** The records of a frame from {@code offset} to {@code end}, decoded on any thread. */
+    static Batch decode(byte[] bytes, int offset, int end, Object[] statuses, Object[] roles) {
+      Batch batch = new Batch();
+      SnapshotBinary.In in = new SnapshotBinary.In(bytes, offset, end);
+      try {
+        while (in.more()) {
+          int tag = in.readByte();
+          if (tag == REQUEST) {
+            InterventionRequest request = SnapshotBinary.readRequest(in, bytes, statuses, roles);
+            // Strings keep their hash: computed here, in parallel, not where the tables are filled
+            request.requestId().hashCode();
+            if (request.uowId() != null) {
+              request.uowId().hashCode();
+            }
+            batch.entities.add(request);
+          } else if (tag == JSON_ENTITY) {
+            int length = in.readLength();
+            if (length > end - in.pos) {
+              throw new IllegalArgumentException("entity past the end of its frame");
+            }
+            Batch line = parse(bytes, in.pos, length, false);
+            in.pos += length;
+            batch.entities.addAll(line.entities);
+            if (line.failure != null || line.entities.size() != 1) {
+              throw new IllegalArgumentException(line.failure == null ? "not one entity"
+                : line.failure);
+            }
+          } else {
+            throw new IllegalArgumentException("unknown record tag " + tag);
+          }
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        batch.failure = e.getMessage();
+      } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+        batch.failure = "a field is missing or of the wrong type";
+      }
+      return batch;
+    }
 
     /** One parser for all the lines: a parser per line costs more than a line. */
     static Batch parse(byte[] bytes, int offset, int length, boolean plain) {

@@ -9,7 +9,7 @@ import java.util.Iterator;
 
 /**
  * The store's state as a snapshot's body, for the {@link Snapshotter}: captured on the event loop
- * ({@link StoreState#capture}), written and read as JSON Lines by {@link StoreSnapshot}; a restore
+ * ({@link StoreState#capture}), written as binary frames and read (those or the older JSON Lines) by {@link StoreSnapshot}; a restore
  * finishes (indexes, counters) off the event loop, since it may build a million entries.
  */
 final class StoreSnapshotCodec implements Snapshotter.Codec<StoreState> {
@@ -26,6 +26,11 @@ final class StoreSnapshotCodec implements Snapshotter.Codec<StoreState> {
   }
 
   @Override
+  public boolean reads(int version) {
+    return StoreSnapshot.reads(version);
+  }
+
+  @Override
   public StoreState empty() {
     return new StoreState();
   }
@@ -37,7 +42,7 @@ final class StoreSnapshotCodec implements Snapshotter.Codec<StoreState> {
 
   @Override
   public Future<StoreState> restore(SnapshotStore store, SnapshotHeader header) {
-    StoreSnapshot.Restore restore = StoreSnapshot.restore();
+    StoreSnapshot.Restore restore = StoreSnapshot.restore(header.version());
     return store.read(header, restore).compose(read -> vertx.executeBlocking(restore::state, false));
   }
 }

@@ -17,7 +17,10 @@ import io.chameleon.bus.StrictJson;
 import io.chameleon.store.Command.Idempotency;
 import io.chameleon.store.Command.Submission;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +46,17 @@ class StoreSnapshotTest {
     return StoreSnapshot.restore(List.of(body).iterator());
   }
 
+  /** The body in the first format, JSON Lines (version 1), which a node still reads. */
+  private static byte[] lines(StoreState state) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StoreSnapshot.lineChunks(state.capture()).forEachRemaining(out::writeBytes);
+    return out.toByteArray();
+  }
+
+  private static StoreState restoreLines(byte[] body) {
+    return StoreSnapshot.restore(StoreSnapshot.VERSION_LINES, List.of(body).iterator());
+  }
+
   /** A few UOWs, requests, a halted instance and an idempotency record. */
   private void someState() {
     String parent = h.register(Map.of("max_interactions", 1));
@@ -61,9 +75,9 @@ class StoreSnapshotTest {
   /** Verifies that an empty state is one line of counts, and restores to an empty state. */
   @Test
   void emptyState() {
-    byte[] body = body(new StoreState());
-    assertEquals(1, new String(body, UTF_8).split("\n").length);
-    StoreState restored = restore(body);
+    assertEquals(1, new String(lines(new StoreState()), UTF_8).split("\n").length);
+    assertEquals(new StoreState().dump(), restoreLines(lines(new StoreState())).dump());
+    StoreState restored = restore(body(new StoreState()));
     assertEquals(new StoreState().dump(), restored.dump());
     assertEquals(0, restored.uowCount());
   }
@@ -92,7 +106,7 @@ class StoreSnapshotTest {
     someState();
     int uows = 0;
     int requests = 0;
-    for (String line : new String(body(h.state), UTF_8).split("\n")) {
+    for (String line : new String(lines(h.state), UTF_8).split("\n")) {
       Map<String, Object> entry = StrictJson.parseObject(line.getBytes(UTF_8));
       if (entry.get("uow") instanceof Map<?, ?> uow) {
         assertEquals(Canonical.json(h.state.uow((String) uow.get("uow_id")).toState()),
@@ -113,9 +127,9 @@ class StoreSnapshotTest {
   @Test
   void unknownVersionRefused() {
     someState();
-    String body = new String(body(h.state), UTF_8).replaceFirst("\"version\":1", "\"version\":99");
+    String body = new String(lines(h.state), UTF_8).replaceFirst("\"version\":1", "\"version\":99");
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-      () -> restore(body.getBytes(UTF_8)));
+      () -> restoreLines(body.getBytes(UTF_8)));
     assertTrue(refused.getMessage().contains("99"), refused.getMessage());
   }
 
@@ -123,42 +137,42 @@ class StoreSnapshotTest {
   @Test
   void truncatedBodyRefused() {
     someState();
-    byte[] body = body(h.state);
+    byte[] body = lines(h.state);
     IllegalArgumentException inLine = assertThrows(IllegalArgumentException.class,
-      () -> restore(Arrays.copyOf(body, body.length - 5)));
+      () -> restoreLines(Arrays.copyOf(body, body.length - 5)));
     assertTrue(inLine.getMessage().contains("ends inside"), inLine.getMessage());
     String text = new String(body, UTF_8);
     String cut = text.substring(0, text.lastIndexOf('\n', text.length() - 2) + 1);
     IllegalArgumentException short1 = assertThrows(IllegalArgumentException.class,
-      () -> restore(cut.getBytes(UTF_8)));
+      () -> restoreLines(cut.getBytes(UTF_8)));
     assertTrue(short1.getMessage().contains("first line says"), short1.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> restore(new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> restoreLines(new byte[0]));
   }
 
   /** Verifies that a line that is not an entity, or not JSON, is refused naming its entry. */
   @Test
   void garbageLineRefused() {
     someState();
-    String body = new String(body(h.state), UTF_8);
+    String body = new String(lines(h.state), UTF_8);
     int second = body.indexOf('\n') + 1;
     String notJson = body.substring(0, second) + "{oops\n" + body.substring(second);
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-      () -> restore(notJson.getBytes(UTF_8)));
+      () -> restoreLines(notJson.getBytes(UTF_8)));
     assertTrue(refused.getMessage().contains("entry 2"), refused.getMessage());
     String unknown = body.substring(0, second) + "{\"thing\":{}}\n" + body.substring(second);
-    assertThrows(IllegalArgumentException.class, () -> restore(unknown.getBytes(UTF_8)));
+    assertThrows(IllegalArgumentException.class, () -> restoreLines(unknown.getBytes(UTF_8)));
   }
 
   /** Verifies that a body naming one request twice is refused, not restored as the later line. */
   @Test
   void requestTwiceRefused() {
     someState();
-    String body = new String(body(h.state), UTF_8);
+    String body = new String(lines(h.state), UTF_8);
     int at = body.indexOf("{\"request\":");
     String line = body.substring(at, body.indexOf('\n', at) + 1);
     String twice = body.replace(line, line + line).replaceFirst("\"requests\":1", "\"requests\":2");
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-      () -> restore(twice.getBytes(UTF_8)));
+      () -> restoreLines(twice.getBytes(UTF_8)));
     assertTrue(refused.getMessage().contains("r-1"), refused.getMessage());
   }
 
@@ -247,9 +261,9 @@ class StoreSnapshotTest {
     assertEquals(h.state.dump(), restored.dump());
   }
 
-  /** Verifies that chunks are runs of whole lines of about a mebibyte. */
+  /** Verifies that chunks are whole frames (a length and that many bytes) of about a mebibyte. */
   @Test
-  void chunksAreWholeLines() {
+  void chunksAreWholeFrames() {
     for (int i = 0; i < 3000; i++) {
       h.register(Map.of("note", "x".repeat(300)));
     }
@@ -258,12 +272,98 @@ class StoreSnapshotTest {
     assertTrue(chunks.size() > 1, "chunks: " + chunks.size());
     for (int i = 0; i < chunks.size(); i++) {
       byte[] chunk = chunks.get(i);
-      assertEquals('\n', chunk[chunk.length - 1]);
+      assertEquals(chunk.length - 4, ByteBuffer.wrap(chunk).getInt());
       if (i < chunks.size() - 1) {
-        assertTrue(chunk.length >= StoreSnapshot.CHUNK_BYTES, "chunk " + i + ": " + chunk.length);
-        assertTrue(chunk.length < StoreSnapshot.CHUNK_BYTES + 64 * 1024);
+        assertTrue(chunk.length >= StoreSnapshot.FRAME_BYTES, "chunk " + i + ": " + chunk.length);
+        assertTrue(chunk.length < 1 << 20);
       }
     }
     assertEquals(h.state.dump(), StoreSnapshot.restore(chunks.iterator()).dump());
+  }
+
+  /**
+   * Verifies that the binary body (version 2) restores exactly what the JSON Lines body (version 1)
+   * restores: the whole state, and each request's context with the same Java types (Integer, Long,
+   * BigInteger, Double, nested lists and maps, null, non-ASCII text), decided and claimed ones
+   * included; and that the first format is still read.
+   */
+  @Test
+  void binaryBodyRestoresWhatTheLinesBodyRestores() {
+    someState();
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("int", 7);
+    context.put("long", (1L << 53) + 1);
+    context.put("huge", new BigInteger("123456789012345678901234567890"));
+    context.put("decimal", new BigDecimal("2.50"));
+    context.put("fraction", 0.1);
+    context.put("negative", -12);
+    context.put("none", null);
+    context.put("text", "Zürich ✓ \0 \"quoted\"");
+    context.put("nested", List.of(Map.of("deep", List.of(1.5, "s", true, false))));
+    for (int i = 0; i < 50; i++) {
+      h.ok(new Command.CreateRequest(OPERATOR, "b-" + i, "ext-" + i % 7,
+        "cancel", "t\n" + i, i % 3 == 0 ? null : "d", i % 2 == 0 ? "high" : "low", context,
+        i % 5 == 0 ? Role.ADMIN : Role.OPERATOR, 60 + i, "fp-" + i));
+      if (i % 3 == 0) {
+        h.ok(new Command.Claim(ADMIN, "b-" + i));
+      }
+      if (i % 4 == 0) {
+        h.ok(new Command.DecideRequest(ADMIN, "b-" + i, i % 8 == 0, "why ü"));
+      }
+    }
+    StoreState fromBinary = restore(body(h.state));
+    StoreState fromLines = restoreLines(lines(h.state));
+    assertEquals(h.state.dump(), fromBinary.dump());
+    assertEquals(fromLines.dump(), fromBinary.dump());
+    for (int i = 0; i < 50; i++) {
+      InterventionRequest binary = fromBinary.request("b-" + i);
+      assertEquals(fromLines.request("b-" + i), binary);
+    }
+    // a restore keeps each request's detail as bytes, the next snapshot copies them undecoded
+    StoreState again = restore(body(restore(body(h.state))));
+    for (int i = 0; i < 50; i++) {
+      assertNotNull(again.request("b-" + i).encodedDetail(), "b-" + i + " decoded by a restore");
+    }
+    assertEquals(h.state.dump(), again.dump());
+    Map<String, Object> restored = fromBinary.request("b-0").context();
+    assertEquals(Integer.class, restored.get("int").getClass());
+    assertEquals(Long.class, restored.get("long").getClass());
+    assertEquals(BigInteger.class, restored.get("huge").getClass());
+    assertEquals(fromLines.request("b-0").context().get("decimal"), restored.get("decimal"));
+  }
+
+  /**
+   * Verifies that a binary body cut short, with a frame of a wrong length, with a record of an
+   * unknown tag, or of an enum name this node does not know, is refused.
+   */
+  @Test
+  void damagedBinaryBodyRefused() {
+    someState();
+    h.ok(new Command.CreateRequest(OPERATOR, "r-2", null, "cancel", "t", "d", "low", Map.of(),
+      Role.OPERATOR, 60, "fp-2"));
+    byte[] body = body(h.state);
+    IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+      () -> restore(Arrays.copyOf(body, body.length - 3)));
+    assertTrue(cut.getMessage().contains("ends inside"), cut.getMessage());
+    byte[] wrongLength = body.clone();
+    wrongLength[0] = (byte) 0x7F;
+    assertThrows(IllegalArgumentException.class, () -> restore(wrongLength));
+    byte[] unknownTag = body.clone();
+    String text = new String(body, StandardCharsets.ISO_8859_1);
+    int request = text.indexOf("R\u0004r-2"); // the tag, the id's length + 1, the id
+    assertTrue(request > 0);
+    unknownTag[request] = 'Q';
+    IllegalArgumentException tag = assertThrows(IllegalArgumentException.class,
+      () -> restore(unknownTag));
+    assertTrue(tag.getMessage().contains("tag"), tag.getMessage());
+    byte[] renamed = text.replace("\"PENDING\"", "\"PENDIN_\"")
+      .getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(body.length, renamed.length);
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+      () -> restore(renamed));
+    assertTrue(unknown.getMessage().contains("status"), unknown.getMessage());
+    IllegalArgumentException version = assertThrows(IllegalArgumentException.class,
+      () -> StoreSnapshot.restore(99));
+    assertTrue(version.getMessage().contains("99"), version.getMessage());
   }
 }

@@ -90,8 +90,8 @@ public final class FileEventLog implements EventLog {
         fence = new WriterFence(tip());
         open = true;
         healthy = true;
-        LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}] event log opened",
-          path, index.size(), lastId, size);
+        LOG.info("[path: {}, events: {}, last_id: {}, bytes: {}, scanned_bytes: {}] event log opened",
+          path, index.size(), lastId, size, size - state.scannedFrom());
         return null;
       }));
   }
@@ -349,7 +349,17 @@ public final class FileEventLog implements EventLog {
   private Future<Void> closeChannels() {
     FileChannel w = writer;
     FileChannel r = reader;
+    // the next open reads the offsets instead of scanning every line (a file that changed under
+    // the node, or a device, gets none)
+    boolean saveIndex = fileKey != null && !damaged;
+    OffsetIndex.Snapshot view = index.snapshot();
+    long covered = size;
+    EventId last = lastId;
+    String hash = lastHash;
     return context.executeBlocking(() -> {
+      if (saveIndex) {
+        IndexFile.save(path, view, covered, last, hash);
+      }
       FileLogRecovery.closeQuietly(w);
       FileLogRecovery.closeQuietly(r);
       return null;

@@ -32,9 +32,10 @@ final class FileLogRecovery {
   /**
    * What the log knows after opening. {@code fileKey} identifies the file opened (its inode), null
    * for a device: the writer checks before each write that the path still names that file.
+   * {@code scannedFrom}: where the scan began (the end of a saved index that matched, else 0).
    */
   record State(FileChannel writer, FileChannel reader, OffsetIndex index, long size,
-               EventId lastId, String lastHash, Object fileKey) {
+               EventId lastId, String lastHash, Object fileKey, long scannedFrom) {
   }
 
   /** The identity of the file at {@code path} now (null when the system has none to give). */
@@ -55,7 +56,8 @@ final class FileLogRecovery {
       reader = FileChannel.open(path, StandardOpenOption.READ);
       if (!Files.isRegularFile(path)) {
         // a device such as /dev/full: nothing to recover, and its size means nothing
-        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS, null);
+        return new State(writer, reader, new OffsetIndex(), 0, EventId.ZERO, EventHash.GENESIS, null,
+          0);
       }
       return scan(path, writer, reader);
     } catch (IOException | RuntimeException e) {
@@ -83,12 +85,31 @@ final class FileLogRecovery {
     }
   }
 
+  /**
+   * Scans the log from where its saved offset index ({@link IndexFile}) ends, or from the start
+   * when there is none that matches; writes the index again when the scan was long.
+   */
   private static State scan(Path path, FileChannel writer, FileChannel reader) throws IOException {
     long fileSize = writer.size();
     Scan scan = new Scan(path);
+    IndexFile.Loaded saved = IndexFile.load(path, reader, fileSize);
+    long from = 0;
+    if (saved != null) {
+      scan.resume(saved);
+      from = saved.covered();
+    }
+    State state = scan(path, writer, reader, scan, fileSize, from);
+    if (state.size() - from > IndexFile.REWRITE_AFTER_BYTES) {
+      IndexFile.save(path, state.index().snapshot(), state.size(), state.lastId(), state.lastHash());
+    }
+    return state;
+  }
+
+  private static State scan(Path path, FileChannel writer, FileChannel reader, Scan scan,
+                            long fileSize, long from) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(SCAN_BYTES);
-    long bufferStart = 0; // file offset of buffer[0]
-    long readPosition = 0;
+    long bufferStart = from; // file offset of buffer[0]
+    long readPosition = from;
     while (readPosition < fileSize) {
       if (!buffer.hasRemaining()) {
         // a line longer than the buffer: make room for it
@@ -125,7 +146,8 @@ final class FileLogRecovery {
       LOG.warn("[path: {}, removed_bytes: {}, kept_bytes: {}] torn last line removed",
         path, fileSize - size, size);
     }
-    return new State(writer, reader, scan.index, size, scan.lastId, scan.lastHash(), fileKey(path));
+    return new State(writer, reader, scan.index, size, scan.lastId, scan.lastHash(), fileKey(path),
+      from);
   }
 
   private static final VarHandle LONGS =
@@ -170,7 +192,7 @@ final class FileLogRecovery {
     private static final byte[] HASH = OwnLine.HASH.getBytes(StandardCharsets.US_ASCII);
 
     private final Path path;
-    final OffsetIndex index = new OffsetIndex();
+    OffsetIndex index = new OffsetIndex();
     EventId lastId = EventId.ZERO;
     private final byte[] lastHashBytes = new byte[64];
     /** The last hash when it came from a line read as text; null when in {@link #lastHashBytes}. */
@@ -180,6 +202,13 @@ final class FileLogRecovery {
 
     Scan(Path path) {
       this.path = path;
+    }
+
+    /** Continues after a saved index: its entries, last id and hash are the scan's so far. */
+    void resume(IndexFile.Loaded saved) {
+      index = saved.index();
+      lastId = saved.lastId();
+      lastHashText = saved.lastHash();
     }
 
     String lastHash() {

@@ -16,10 +16,20 @@ final class OffsetIndex {
   private long[] offsets = new long[1024];
   private int size;
 
+  /** An index of {@code ms.length} entries read back (IndexFile); the arrays become its own. */
+  static OffsetIndex of(long[] ms, long[] seq, long[] offsets) {
+    OffsetIndex index = new OffsetIndex();
+    index.ms = ms;
+    index.seq = seq;
+    index.offsets = offsets;
+    index.size = ms.length;
+    return index;
+  }
+
   /** Adds an event; ids must arrive in increasing order. */
   void add(EventId id, long offset) {
     if (size == ms.length) {
-      int grown = size * 2;
+      int grown = Math.max(1024, size * 2);
       ms = Arrays.copyOf(ms, grown);
       seq = Arrays.copyOf(seq, grown);
       offsets = Arrays.copyOf(offsets, grown);
