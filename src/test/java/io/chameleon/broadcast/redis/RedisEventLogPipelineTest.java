@@ -153,6 +153,45 @@ class RedisEventLogPipelineTest {
     assertEquals(ChainReport.good(3), await(log.verify()));
   }
 
+  /**
+   * Verifies that when the first of two batches in flight gets no answer in time (Redis paused past
+   * the timeout) and the second, chained on it, lands, the first is known to have landed: its
+   * caller got a 503 saying so, and its events are reported as discovered (published) exactly once.
+   */
+  @Test
+  void aBatchThatLandsProvesTheLostOneBeforeItLanded() {
+    long timeoutMs = 1500;
+    RedisEventLog log = logs.opened(keys, timeoutMs);
+    List<Event> discovered = discoveries(log);
+    await(log.append(call(0, 1)));
+    long before = log.batches();
+
+    // A goes out at once and times out at 1.5 s; B goes out 1 s later, and is answered when the
+    // pause ends at 2 s, within its own timeout
+    assertEquals("OK", server.command("CLIENT", "PAUSE", "2000", "ALL"));
+    long paused = System.nanoTime();
+    Future<List<Event>> lost = log.append(call(1, 2));
+    Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> log.batches() == before + 1);
+    Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+      .until(() -> System.nanoTime() - paused >= 1_000_000_000L);
+    Future<List<Event>> landed = log.append(call(2, 1));
+    Awaitility.await().atMost(Duration.ofMillis(300)).until(() -> log.batches() == before + 2);
+
+    Throwable unknown = failure(lost);
+    assertEquals(503, status(unknown));
+    assertTrue(unknown.getMessage().contains("may or may not have landed"), unknown.getMessage());
+    List<Event> second = await(landed);
+    // the timeout marked Redis down; a probe brings the log back
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(log::available);
+    List<Event> stored = await(EventLogContract.readAll(log));
+    assertEquals(List.of(0, 1, 1, 2), stored.stream().map(e -> e.payload().getInteger("n")).toList());
+    assertEquals(stored.subList(3, 4), second);
+    assertEquals(stored.subList(1, 3), discovered);
+    await(log.append(call(3, 1)));
+    assertEquals(stored.subList(1, 3), discovered);
+    assertEquals(ChainReport.good(5), await(log.verify()));
+  }
+
   /** Verifies that pipeline_depth 1 keeps one script call in flight: the second waits for the first's answer. */
   @Test
   void depthOneSendsTheNextBatchOnlyAfterAnAnswer() {
