@@ -60,8 +60,12 @@ public final class RedisEventLog implements EventLog {
    */
   static final int PREPARING_CHUNKS = 2;
   private static final String PREPARERS = "chameleon-event-prepare";
-  /** Script calls in flight at once by default ({@code events.redis.pipeline_depth}). */
-  public static final int DEFAULT_PIPELINE_DEPTH = 2;
+  /**
+   * Script calls in flight at once by default ({@code events.redis.pipeline_depth}): one. Two were
+   * measured no faster on 2 shared cores (docs/BENCHMARKS.md §5): a second call in flight makes the
+   * batches smaller, and the CPU per batch, not the round trip, was the limit.
+   */
+  public static final int DEFAULT_PIPELINE_DEPTH = 1;
 
   private final Context context;
   private final RedisClients redis;

@@ -44,8 +44,12 @@ final class RedisLogs {
   }
 
   /** A new, unopened log on {@code keys} with its own pooled client (closed with {@link #vertx}). */
+  /**
+   * The tests' logs keep two script calls in flight (events.redis.pipeline_depth 2, not the
+   * default 1), so every fault and contract test runs the pipelined writer too.
+   */
   RedisEventLog log(RedisKeys keys, long timeoutMs, long maxLen) {
-    return log(keys, timeoutMs, maxLen, RedisEventLog.DEFAULT_PIPELINE_DEPTH);
+    return log(keys, timeoutMs, maxLen, 2);
   }
 
   /** As {@link #log(RedisKeys, long, long)}, with at most {@code depth} script calls in flight. */
