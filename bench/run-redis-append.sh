@@ -10,6 +10,10 @@
 #      payload, two 64-hex hashes), unpipelined and -P 16;
 #   2. io.chameleon.bench.RedisAppendBench: the real RedisEventLog (the broadcaster's log), CASES
 #      lanes×events per call, each lane appending its next call once the last one is acknowledged.
+#      With BASE_BENCH_JAR (a benchmarks.jar built from another commit, e.g. main), step 2 runs with
+#      that jar too, in the same mode on the same server ("before" rows; the order of the two jars
+#      alternates from mode to mode), and every RedisEventLog row gets its ratio to the "before" row
+#      of the same case. DEPTHS lists the events.redis.pipeline_depth values this jar's log is run with.
 # Then the file log (FileEventLog, fsync per batch) on FILE_CASES, for reference.
 # Every row says its foreign CPU (share of the 2 cores used by other processes; above ~5 % the row
 # is contaminated): each measurement first waits (at most QUIET_WAIT s) for a quiet machine, and is
@@ -19,7 +23,8 @@
 # Env: CASES (64x1,256x1,1024x1,64x10,256x10), FILE_CASES (64x1,1024x1; empty = none),
 #      MEASURE_MS (10000), WARMUP_MS (2000), FIRST_WARMUP_MS (10000), MODES ("always everysec"),
 #      BENCH_N (100000 unpipelined), BENCH_N_PIPE (1000000 with -P 16), CLIENTS (50), KEEP=1,
-#      QUIET_WAIT (60 s), RETRIES (2), MAX_FOREIGN (5 %),
+#      QUIET_WAIT (60 s), RETRIES (2), MAX_FOREIGN (5 %), BASE_BENCH_JAR (none), BASE_LABEL (before),
+#      DEPTHS (2),
 #      OUT (bench/results/redis-append-<UTC>.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,6 +39,9 @@ MODES="${MODES:-always everysec}"
 BENCH_N="${BENCH_N:-100000}"
 BENCH_N_PIPE="${BENCH_N_PIPE:-1000000}"
 CLIENTS="${CLIENTS:-50}"
+BASE_BENCH_JAR="${BASE_BENCH_JAR:-}"
+BASE_LABEL="${BASE_LABEL:-before}"
+DEPTHS="${DEPTHS:-2}"
 TS="$(date -u +%Y%m%dT%H%MZ)"
 OUT="${OUT:-$here/results/redis-append-$TS.md}"
 
@@ -126,20 +134,32 @@ for mode in $MODES; do
     XADD bench:shape '*' event_type intervention_request timestamp 2026-12-07T17:55:52.652Z payload "$PAYLOAD" prev_hash "$H" hash "$H"
   micro_arg=()
   [[ -z "$MICRO" ]] && micro_arg=(--micro)
-  CHAMELEON_LOG_LEVEL=WARN java -cp "$bench_jar" io.chameleon.bench.RedisAppendBench \
-    --url "redis://127.0.0.1:$port" --redis-pid "$REDIS_PID" --label "$mode" --cases "$CASES" \
-    --warmup-ms "$WARMUP_MS" --first-warmup-ms "$FIRST_WARMUP_MS" --measure-ms "$MEASURE_MS" --retries "${RETRIES:-2}" --max-foreign "${MAX_FOREIGN:-5}" --quiet-wait-ms "$((QUIET_WAIT * 1000))" "${micro_arg[@]}" \
-    >"$work/java-$mode.txt" 2> >(grep --line-buffered -v -E 'DEBUG|^SLF4J|logback' >&2)
-  grep -h '^MICRO' "$work/java-$mode.txt" >"$work/micro.txt" || true
-  [[ -s "$work/micro.txt" ]] && MICRO=$(cat "$work/micro.txt")
-  while IFS= read -r l; do ROWS+=("J|$mode|$l"); done < <(grep '^RESULT' "$work/java-$mode.txt")
+  runs=()
+  for d in $DEPTHS; do runs+=("depth $d|$bench_jar|--pipeline-depth $d"); done
+  if [[ -n "$BASE_BENCH_JAR" ]]; then
+    if (( ${MODE_N:-0} % 2 == 0 )); then runs=("$BASE_LABEL|$BASE_BENCH_JAR|" "${runs[@]}"); else runs+=("$BASE_LABEL|$BASE_BENCH_JAR|"); fi
+  fi
+  MODE_N=$(( ${MODE_N:-0} + 1 ))
+  for run in "${runs[@]}"; do
+    IFS='|' read -r tag jar_path extra <<<"$run"
+    echo "  [$mode] RedisEventLog, $tag ($jar_path)" >&2
+    # shellcheck disable=SC2086
+    CHAMELEON_LOG_LEVEL=WARN java -cp "$jar_path" io.chameleon.bench.RedisAppendBench \
+      --url "redis://127.0.0.1:$port" --redis-pid "$REDIS_PID" --label "$mode" --cases "$CASES" \
+      --warmup-ms "$WARMUP_MS" --first-warmup-ms "$FIRST_WARMUP_MS" --measure-ms "$MEASURE_MS" --retries "${RETRIES:-2}" --max-foreign "${MAX_FOREIGN:-5}" --quiet-wait-ms "$((QUIET_WAIT * 1000))" "${micro_arg[@]}" $extra \
+      >"$work/java-$mode.txt" 2> >(grep --line-buffered -v -E 'DEBUG|^SLF4J|logback' >&2)
+    grep -h '^MICRO' "$work/java-$mode.txt" >"$work/micro.txt" || true
+    [[ -s "$work/micro.txt" ]] && MICRO=$(cat "$work/micro.txt") && micro_arg=()
+    while IFS= read -r l; do ROWS+=("J|$mode|$tag|$l"); done < <(grep '^RESULT' "$work/java-$mode.txt")
+    rcli flushall >/dev/null
+  done
   rcli flushall >/dev/null
 done
 if [[ -n "$FILE_CASES" ]]; then
   CHAMELEON_LOG_LEVEL=WARN java -cp "$bench_jar" io.chameleon.bench.RedisAppendBench --no-redis \
     --file-dir "$work" --cases "$FILE_CASES" --first-warmup-ms "$FIRST_WARMUP_MS" --measure-ms "$MEASURE_MS" --retries "${RETRIES:-2}" \
     --max-foreign "${MAX_FOREIGN:-5}" --quiet-wait-ms "$((QUIET_WAIT * 1000))" >"$work/java-file.txt" 2> >(grep --line-buffered -v -E 'DEBUG|^SLF4J|logback' >&2)
-  while IFS= read -r l; do ROWS+=("J|file|$l"); done < <(grep '^RESULT' "$work/java-file.txt")
+  while IFS= read -r l; do ROWS+=("J|file||$l"); done < <(grep '^RESULT' "$work/java-file.txt")
 fi
 AOF_BYTES=$(du -sb "$work/redis" | cut -f1)
 
@@ -152,6 +172,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "- redis-server: appendonly yes, no RDB, no AOF rewrite; fsync on its disk: $FSYNC"
   echo "- cases: lanes × events per call, warm-up ${WARMUP_MS} ms (first case ${FIRST_WARMUP_MS} ms) + ${MEASURE_MS} ms each; redis-benchmark -c $CLIENTS, -n $BENCH_N unpipelined / $BENCH_N_PIPE with -P 16"
   echo "- AOF written in the run: $((AOF_BYTES / 1048576)) MiB"
+  [[ -n "$BASE_BENCH_JAR" ]] && echo "- \"$BASE_LABEL\" rows: $BASE_BENCH_JAR; the others: $bench_jar (events.redis.pipeline_depth: $DEPTHS)"
   echo
   printf '%s\n' "${ROWS[@]}" >"$work/rows.txt"
   MICRO="$MICRO" python3 - "$work/rows.txt" <<'EOF'
@@ -163,22 +184,29 @@ for r in rows:
         base[r[1]] = float(r[3])
     if r[0] == "B" and r[2] == "redis-benchmark XADD, 3-byte field, unpipelined":
         base[r[1] + "-1"] = float(r[3])
-print("| appendfsync | what | entries/s | ÷ XADD -P 16 | ÷ XADD unpipelined | batches (script calls) | mean batch | Java CPU µs/event | redis CPU µs/entry | script µs/call | XADD µs/call | script p99 µs | foreign CPU |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+before = {}
+for r in rows:
+    if r[0] == "J" and r[2] and not r[2].startswith("depth "):
+        before[(r[1], r[5], r[6])] = int(r[9])
+print("| appendfsync | what | entries/s | ÷ XADD -P 16 | ÷ XADD unpipelined | ÷ before (same case) | batches (script calls) | mean batch | Java CPU µs/event | redis CPU µs/entry | script µs/call | XADD µs/call | script p99 µs | foreign CPU |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     if r[0] == "B":
         _, mode, label, rps, p50, p99, rcpu, foreign = r
         rps = float(rps)
-        print(f"| {mode} | {label} (p50 {p50} ms, p99 {p99} ms) | {rps:,.0f} | {rps / base[mode]:.2f} | {rps / base[mode + '-1']:.2f} | | | | {rcpu} | | | | {foreign} % |")
+        print(f"| {mode} | {label} (p50 {p50} ms, p99 {p99} ms) | {rps:,.0f} | {rps / base[mode]:.2f} | {rps / base[mode + '-1']:.2f} | | | | | {rcpu} | | | | {foreign} % |")
     else:
         mode = r[1]
-        _, _, _, log, lanes, per, events, ms, ps, batches, mean, jcpu, rcpu, evalsha, xcalls, xusec, p99, foreign = r
+        _, _, tag, _, log, lanes, per, events, ms, ps, batches, mean, jcpu, rcpu, evalsha, xcalls, xusec, p99, foreign = r
         name = "FileEventLog" if log == "file" else "RedisEventLog"
         plural = "" if per == "1" else "s"
         ref = "always" if mode == "file" else mode
         shown = "— (file log, fsync per batch)" if mode == "file" else mode
         ps = int(ps)
-        print(f"| {shown} | {name}: {lanes} lanes × {per} event{plural} per call | {ps:,} | {ps / base[ref]:.2f} | {ps / base[ref + '-1']:.2f} | {batches} | {mean} | {jcpu} | {rcpu} | {evalsha} | {xusec} | {p99} | {foreign} % |")
+        b = before.get((mode, lanes, per))
+        ratio = f"{ps / b:.2f}" if b and tag.startswith("depth ") else ""
+        tagged = f" ({tag})" if tag else ""
+        print(f"| {shown} | {name}{tagged}: {lanes} lanes × {per} event{plural} per call | {ps:,} | {ps / base[ref]:.2f} | {ps / base[ref + '-1']:.2f} | {ratio} | {batches} | {mean} | {jcpu} | {rcpu} | {evalsha} | {xusec} | {p99} | {foreign} % |")
 m = os.environ.get("MICRO", "")
 if m:
     _, size, chained, enc, jcs, sha, _ = m.split("|")

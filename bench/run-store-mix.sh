@@ -15,7 +15,10 @@
 # reports the foreign CPU during it (above ~5 %: contaminated); a run above MAX_FOREIGN (5) is
 # done again, RETRIES (2) times at most, and the attempt with the least foreign CPU is kept.
 #
-# Env: BACKENDS ("file redis redis-everysec"), ROUNDS (2), SEED (20000), MIX_SECONDS (30),
+# A backend named NAME@base runs the node from BASE_JAR (a chameleon.jar built from another commit,
+# e.g. main) instead: the same mix, same redis-server, same round, for a before/after in one run.
+#
+# Env: BACKENDS ("file redis redis-everysec"), BASE_JAR, ROUNDS (2), SEED (20000), MIX_SECONDS (30),
 #      BASELINE_SECONDS (10), QUIET_WAIT (60), CHAMELEON_JAR, OUT (bench/results/store-mix-<UTC>.md), KEEP=1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -64,8 +67,12 @@ one_run() { # round backend: the attempt with the least foreign CPU (RETRIES mor
   ROWS+=("$1|$2|${best#*|}")
 }
 one_attempt() { # round backend attempt → RUN_ROW "foreign|foreign|q|events|health|metrics|mixed"
-  local round="$1" backend="$2" port data envs
-  data="$work/data-$round-$backend-$3"
+  local round="$1" backend="${2%@base}" run_jar="$jar" port data envs
+  if [[ "$2" == *@base ]]; then
+    [[ -n "${BASE_JAR:-}" ]] || { echo "$2 needs BASE_JAR" >&2; exit 1; }
+    run_jar="$BASE_JAR"
+  fi
+  data="$work/data-$round-$2-$3"
   port=$(free_port)
   envs=(CHAMELEON_CONFIG="$work/no-config.json" CHAMELEON_HTTP_PORT="$port" CHAMELEON_DATA_DIR="$data"
         CHAMELEON_LOG_LEVEL=WARN)
@@ -75,25 +82,25 @@ one_attempt() { # round backend attempt → RUN_ROW "foreign|foreign|q|events|he
     envs+=(CHAMELEON_EVENTS_BACKEND=redis CHAMELEON_REDIS_URL="redis://127.0.0.1:$rport")
   fi
   local t1 t2
-  t1=$(env "${envs[@]}" java -jar "$jar" token --sub load-1 --role ADMIN --ttl 8h 2>/dev/null | tail -1)
-  t2=$(env "${envs[@]}" java -jar "$jar" token --sub load-2 --role ADMIN --ttl 8h 2>/dev/null | tail -1)
-  env "${envs[@]}" java -Xmx1g -jar "$jar" run >"$work/node-$round-$backend.log" 2>&1 &
+  t1=$(env "${envs[@]}" java -jar "$run_jar" token --sub load-1 --role ADMIN --ttl 8h 2>/dev/null | tail -1)
+  t2=$(env "${envs[@]}" java -jar "$run_jar" token --sub load-2 --role ADMIN --ttl 8h 2>/dev/null | tail -1)
+  env "${envs[@]}" java -Xmx1g -jar "$run_jar" run >"$work/node-$round-$2.log" 2>&1 &
   NODE_PID=$!
-  wait_health "http://127.0.0.1:$port" "$NODE_PID" 120 || { echo "node did not start; $work/node-$round-$backend.log" >&2; exit 1; }
+  wait_health "http://127.0.0.1:$port" "$NODE_PID" 120 || { echo "node did not start; $work/node-$round-$2.log" >&2; exit 1; }
   local q; q=$(wait_quiet "$QUIET_WAIT" "$REDIS_PID" "$NODE_PID")
   local t0 b0 o0 tt1 b1 o1 ccpu
   t0=$(now_s); b0=$(busy_ticks); o0=$(pids_ticks "$REDIS_PID" "$NODE_PID")
-  python3 "$here/cpu_sampler.py" 0.5 "$NODE_PID" "$REDIS_PID" >"$work/cpu-$round-$backend.txt" &
+  python3 "$here/cpu_sampler.py" 0.5 "$NODE_PID" "$REDIS_PID" >"$work/cpu-$round-$2.txt" &
   local sampler=$!
-  ccpu=$( { TIMEFORMAT='%U %S'; time java -Xmx1g -cp "$jar" "$here/load/StoreLoad.java" --port "$port" \
+  ccpu=$( { TIMEFORMAT='%U %S'; time java -Xmx1g -cp "$run_jar" "$here/load/StoreLoad.java" --port "$port" \
       --token "$t1" --token2 "$t2" --phases mixed --levels "$SEED" --mixed-seconds "$MIX_SECONDS" \
-      --baseline-seconds "$BASELINE_SECONDS" >"$work/client-$round-$backend.out" \
-      2> >(while IFS= read -r l; do echo "$(date +%s%3N) $l"; done >"$work/client-$round-$backend.err"); } 2>&1 | awk '{print $1+$2}')
+      --baseline-seconds "$BASELINE_SECONDS" >"$work/client-$round-$2.out" \
+      2> >(while IFS= read -r l; do echo "$(date +%s%3N) $l"; done >"$work/client-$round-$2.err"); } 2>&1 | awk '{print $1+$2}')
   tt1=$(now_s); b1=$(busy_ticks); o1=$(pids_ticks "$REDIS_PID" "$NODE_PID")
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   # CPU per mixed request over the measured mix: from 5 s (its warm-up) after the metrics baseline to its report
   local cpu
-  cpu=$(python3 - "$work/cpu-$round-$backend.txt" "$work/client-$round-$backend.err" "$HZ" <<'EOF'
+  cpu=$(python3 - "$work/cpu-$round-$2.txt" "$work/client-$round-$2.err" "$HZ" <<'EOF'
 import sys
 samples = [list(map(int, l.split())) for l in open(sys.argv[1]) if len(l.split()) == 4]
 lo = hi = n = None
@@ -123,11 +130,11 @@ EOF
   if [[ "$backend" == file ]]; then events=$(wc -l <"$data/events.jsonl"); else events=$(redis-cli -p "$rport" xlen chameleon:events); fi
   # | name | n | req/s | ÷health | ÷metrics | median | p99 | 5xx | other |
   local health metrics mixed
-  health=$(grep -m1 '^| GET /health |' "$work/client-$round-$backend.out" | cut -d'|' -f3-)
-  metrics=$(grep -m1 '^| GET /api/interventions/metrics |' "$work/client-$round-$backend.out" | cut -d'|' -f3-)
-  mixed=$(grep -m1 '^| mixed (all) |' "$work/client-$round-$backend.out" | cut -d'|' -f3-)
+  health=$(grep -m1 '^| GET /health |' "$work/client-$round-$2.out" | cut -d'|' -f3-)
+  metrics=$(grep -m1 '^| GET /api/interventions/metrics |' "$work/client-$round-$2.out" | cut -d'|' -f3-)
+  mixed=$(grep -m1 '^| mixed (all) |' "$work/client-$round-$2.out" | cut -d'|' -f3-)
   RUN_ROW="$foreign|$foreign|$q|$events|$cpu|$health|$metrics|$mixed"
-  echo "  [round $round] $backend: mixed $(echo "$mixed" | cut -d'|' -f2) req/s, foreign CPU $foreign % (before: $q %), $events events" >&2
+  echo "  [round $round] $2: mixed $(echo "$mixed" | cut -d'|' -f2) req/s, foreign CPU $foreign % (before: $q %), $events events" >&2
   stop_pid "$NODE_PID" 30; NODE_PID=""
   rm -rf "$data"
 }
@@ -176,10 +183,13 @@ for rnd, backend, foreign, q, events, h, m, x, c in rows:
     ratios.setdefault(backend, []).append((ratio, x["rate"], x["p99"]))
     print(f"| {rnd} | {backend} | {x['rate']:,.0f} | {ratio:.2f} | {x['rate'] / h['rate']:.2f} | {x['rate'] / m['rate']:.2f} | {x['med']:.2f} | {x['p99']:.2f} | {x['5xx']} / {x['other']} | {h['rate']:,.0f} | {m['rate']:,.0f} | {events:,} | {c[0]} / {c[1] if backend != 'file' else '—'} / {c[2]} | {c[3]} % | {foreign} % ({q} %) |")
 print()
-print("| backend | median mixed req/s | median ÷ file | median p99 ms |")
-print("|---|---:|---:|---:|")
+rate = {(r[0], r[1]): r[7]["rate"] for r in rows}
+print("| backend | median mixed req/s | median ÷ file | median ÷ its @base (same round) | median p99 ms |")
+print("|---|---:|---:|---:|---:|")
 for backend, v in ratios.items():
-    print(f"| {backend} | {statistics.median(x[1] for x in v):,.0f} | {statistics.median(x[0] for x in v):.2f} | {statistics.median(x[2] for x in v):.2f} |")
+    vs = [rate[(rnd, backend)] / rate[(rnd, backend + "@base")] for (rnd, b) in rate if b == backend and (rnd, backend + "@base") in rate]
+    vsb = f"{statistics.median(vs):.2f}" if vs else ""
+    print(f"| {backend} | {statistics.median(x[1] for x in v):,.0f} | {statistics.median(x[0] for x in v):.2f} | {vsb} | {statistics.median(x[2] for x in v):.2f} |")
 EOF
 } | tee "$OUT"
 echo "report: $OUT" >&2

@@ -64,6 +64,7 @@ public final class Settings {
     key("events.redis.stream", Type.STRING, "chameleon:events", nonEmpty(), "a Redis key that starts with events.redis.key_prefix", "the Redis stream of the audit events"),
     key("events.redis.key_prefix", Type.STRING, "chameleon:", nonEmpty(), "a non-empty string, e.g. {chameleon}: for Redis Cluster", "every key Chameleon writes in Redis starts with it"),
     key("events.redis.max_len", Type.INT, 0, v -> v instanceof Integer i && (i == 0 || i >= 1000), "0 (off) or at least 1000, and at least twice snapshot.every_events", "trim the stream to about this many events (MAXLEN ~); off by default: an audit log is not trimmed unless asked"),
+    key("events.redis.pipeline_depth", Type.INT, 1, range(1, 16), "1..16", "append-script calls in flight at once on the writer's connection, each chained on the tip the one before it will leave (a refused one makes the next refused too); 1 = one round trip at a time"),
     key("redis.url", Type.STRING, "redis://127.0.0.1:6379", redisUrl(), "redis://[:password@]host:port[/db] or rediss:// for TLS", "the Redis server of the redis backend"),
     key("redis.timeout_ms", Type.INT, 2000, range(100, 60_000), "100..60000, below bus.timeout_ms", "longest wait for one Redis command; past it the write fails with 503"),
     key("snapshot.every_events", Type.INT, 10_000, v -> v instanceof Integer i && (i == 0 || i >= 100), "0 (off) or at least 100", "write a snapshot of the store and the guardian registry every this many events (and at a clean shutdown)"),

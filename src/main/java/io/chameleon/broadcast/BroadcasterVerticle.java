@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * appended event on {@code events.appended}, in order — also the events the log finds in its
  * backend that no reply carried (a write whose reply was lost, and that landed). Config:
  * {@code {events: {backend: "file", file: "<path>"}}} or {@code {events: {backend: "redis", redis:
- * {stream, key_prefix, max_len}}, redis: {url, timeout_ms}}}.
+ * {stream, key_prefix, max_len, pipeline_depth}}, redis: {url, timeout_ms}}}.
  *
  * <p>In a cluster every node's broadcaster serves reads, but only the writer's takes appends: it
  * answers {@code events.append} while this node holds the writer lease (node-local
@@ -290,7 +290,8 @@ public final class BroadcasterVerticle extends VerticleBase {
       RedisKeys keys = new RedisKeys(stream.getString("key_prefix", "chameleon:"),
         stream.getString("stream", "chameleon:events"));
       redis = RedisClients.create(vertx, config().getJsonObject("redis", new JsonObject()));
-      return new RedisEventLog(vertx, redis, keys, stream.getInteger("max_len", 0), metrics);
+      return new RedisEventLog(vertx, redis, keys, stream.getInteger("max_len", 0),
+        stream.getInteger("pipeline_depth", RedisEventLog.DEFAULT_PIPELINE_DEPTH), metrics);
     }
     if (!"file".equals(backend)) {
       throw new IllegalArgumentException("events.backend: unknown backend '" + backend

@@ -53,6 +53,18 @@ class SettingsTest {
     assertTrue(env.getMessage().contains("verticles.gateway.enabled"), env.getMessage());
   }
 
+  /** Verifies events.redis.pipeline_depth: 1 by default, set by its variable, 0 refused naming the key. */
+  @Test
+  void redisPipelineDepthIsAKey() {
+    assertEquals(1, Settings.resolve(new JsonObject(), Map.of()).getJsonObject("events")
+      .getJsonObject("redis").getInteger("pipeline_depth"));
+    assertEquals(2, Settings.resolve(new JsonObject(), Map.of("CHAMELEON_EVENTS_REDIS_PIPELINE_DEPTH", "2"))
+      .getJsonObject("events").getJsonObject("redis").getInteger("pipeline_depth"));
+    ConfigException zero = assertThrows(ConfigException.class,
+      () -> Settings.resolve(new JsonObject(), Map.of("CHAMELEON_EVENTS_REDIS_PIPELINE_DEPTH", "0")));
+    assertTrue(zero.getMessage().startsWith("events.redis.pipeline_depth"), zero.getMessage());
+  }
+
   /** Verifies that the HTTP connection limits are checked together with the keys they depend on. */
   @Test
   void connectionLimitsAreCheckedTogether() {

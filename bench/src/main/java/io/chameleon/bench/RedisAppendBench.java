@@ -37,7 +37,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.chameleon.bench.RedisAppendBench --url redis://127.0.0.1:6379 \
- *   --redis-pid 1234 --label always --cases 64x1,256x1,1024x1,64x10,256x10 [--file-dir /tmp/x] [--micro]
+ *   --redis-pid 1234 --label always --cases 64x1,256x1,1024x1,64x10,256x10 [--file-dir /tmp/x] [--micro] [--pipeline-depth 2]
  * </pre>
  *
  * <p>A case {@code LxE} is L lanes, each appending one call of E events at a time (the next call as
@@ -65,6 +65,8 @@ public final class RedisAppendBench {
   private static double maxForeign = 5;
   /** Before each measurement, wait up to this long for a 2-second window with foreign CPU ≤ maxForeign. */
   private static long quietWaitMs = 60_000;
+  /** Script calls in flight at once (events.redis.pipeline_depth). */
+  private static int pipelineDepth = RedisEventLog.DEFAULT_PIPELINE_DEPTH;
 
   private RedisAppendBench() {
   }
@@ -85,6 +87,7 @@ public final class RedisAppendBench {
         case "--retries" -> retries = Integer.parseInt(args[++i]);
         case "--max-foreign" -> maxForeign = Double.parseDouble(args[++i]);
         case "--quiet-wait-ms" -> quietWaitMs = Long.parseLong(args[++i]);
+        case "--pipeline-depth" -> pipelineDepth = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -101,7 +104,7 @@ public final class RedisAppendBench {
           String prefix = "bench:" + label + ":" + c[0] + "x" + c[1] + ":";
           RedisClients redis = RedisClients.create(vertx, new JsonObject().put("url", url).put("timeout_ms", 10_000));
           RedisEventLog log = new RedisEventLog(vertx, redis, new RedisKeys(prefix, prefix + "events"), 0,
-            EventMetrics.NONE);
+            pipelineDepth, EventMetrics.NONE);
           await(log.open());
           if (first) {
             run(vertx, log, c[0], c[1], firstWarmUpMs);

@@ -20,6 +20,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * The audit log on a Redis stream (docs/REDIS.md). One writer loop on the log's context: it
  * group-commits the queued append calls into batches, and each batch is one call of the
  * compare-and-append script, which lands only if the stream's stored tip is still the one the batch
- * was chained on — so two writers can never fork the chain. Whenever the cached tip cannot be
+ * was chained on — so two writers can never fork the chain. Up to {@code pipelineDepth} script
+ * calls are in flight at once on the writer's own connection ({@link WriterConnection}), each
+ * chained on the tip the one before it will leave: if that one does not land, the script refuses
+ * the next too, and nothing of either is written. Whenever the cached tip cannot be
  * trusted (a batch refused, a reply lost to a timeout or a cut connection, Redis back after an
  * outage) the loop reloads it from Redis before the next batch and reports the events it finds
  * that no reply of this process carried ({@link #onDiscovered}). While Redis does not answer, calls
@@ -55,6 +60,12 @@ public final class RedisEventLog implements EventLog {
    */
   static final int PREPARING_CHUNKS = 2;
   private static final String PREPARERS = "chameleon-event-prepare";
+  /**
+   * Script calls in flight at once by default ({@code events.redis.pipeline_depth}): one. Two were
+   * measured no faster on 2 shared cores (docs/BENCHMARKS.md §5): a second call in flight makes the
+   * batches smaller, and the CPU per batch, not the round trip, was the limit.
+   */
+  public static final int DEFAULT_PIPELINE_DEPTH = 1;
 
   private final Context context;
   private final RedisClients redis;
@@ -64,6 +75,8 @@ public final class RedisEventLog implements EventLog {
   private final EventMetrics metrics;
   private final StoredTip stored;
   private final Reconnect reconnect;
+  private final WriterConnection writer;
+  private final int pipelineDepth;
   private final ArrayDeque<PendingAppend> queue = new ArrayDeque<>();
   /** Queued calls not yet handed to a preparer, oldest first. */
   private final ArrayDeque<PendingAppend> unprepared = new ArrayDeque<>();
@@ -80,12 +93,21 @@ public final class RedisEventLog implements EventLog {
   private boolean tipUnreliable;
   /** Times the tip was doubted: one doubted during a reload (a late reply) stays doubted after it. */
   private long tipDoubts;
-  private boolean writing;
+  /** The tip is being reloaded (or the log opened): no batch goes out meanwhile. */
+  private boolean syncing;
+  /** Script calls sent and not answered yet, at most {@link #pipelineDepth}. */
+  private int inFlight;
+  /** Calls of batches sent whose outcome is unknown (no answer): a later batch that lands proves they did. */
+  private final List<Batch> unknown = new ArrayList<>();
   private Promise<Void> closing;
   private Tip tip = Tip.EMPTY;
   private WriterFence fence = new WriterFence(Tip.EMPTY);
   /** The newest id this log gave out or saw: new ids come after it even if Redis went back in time. */
   private EventId lastIssued = EventId.ZERO;
+  /** What tip, fence and newest id will be once every batch in flight lands: the next batch chains on it. */
+  private Tip chainTip = Tip.EMPTY;
+  private WriterFence chainFence;
+  private EventId chainIssued = EventId.ZERO;
   /** Why Redis cannot be used now; null while it answers. */
   private String downReason;
   private long eventsEmitted;
@@ -137,7 +159,21 @@ public final class RedisEventLog implements EventLog {
    * {@link #open()} next.
    */
   public RedisEventLog(Vertx vertx, RedisClients redis, RedisKeys keys, long maxLen, EventMetrics metrics) {
+    this(vertx, redis, keys, maxLen, DEFAULT_PIPELINE_DEPTH, metrics);
+  }
+
+  /**
+   * As above, with at most {@code pipelineDepth} (1 or more) script calls in flight at once: 1 sends
+   * the next batch only once the last is answered.
+   */
+  public RedisEventLog(Vertx vertx, RedisClients redis, RedisKeys keys, long maxLen, int pipelineDepth,
+                       EventMetrics metrics) {
+    if (pipelineDepth < 1) {
+      throw new IllegalArgumentException("pipelineDepth must be at least 1: " + pipelineDepth);
+    }
     this.context = vertx.getOrCreateContext();
+    this.pipelineDepth = pipelineDepth;
+    this.writer = new WriterConnection(context, redis.redis());
     this.redis = redis;
     this.calls = new RedisCalls(redis, metrics);
     this.keys = keys;
@@ -178,15 +214,16 @@ public final class RedisEventLog implements EventLog {
         return Future.succeededFuture();
       }
       open = true;
-      writing = true;
+      syncing = true;
       return sync().transform(synced -> {
+        syncing = false;
         if (synced.succeeded()) {
-          LOG.info("[stream: {}, redis: {}, last_id: {}] event log opened", keys.stream(),
-            redis.endpoint(), tip.id());
+          LOG.info("[stream: {}, redis: {}, last_id: {}, pipeline_depth: {}] event log opened", keys.stream(),
+            redis.endpoint(), tip.id(), pipelineDepth);
         } else {
           down(synced.cause());
         }
-        next();
+        pump();
         return Future.succeededFuture();
       });
     });
@@ -239,10 +276,7 @@ public final class RedisEventLog implements EventLog {
           }
         }
         prepare();
-        if (!writing && open) {
-          writing = true;
-          next();
-        }
+        pump();
       });
     }
   }
@@ -266,57 +300,64 @@ public final class RedisEventLog implements EventLog {
   }
 
   /**
-   * The writer loop, one step at a time while {@code writing}: reload the tip when it cannot be
-   * trusted, else send the next batch; stop when Redis is down, the log closed or the queue empty.
+   * The writer loop, called whenever something changed (a call prepared, an answer, a reload
+   * done): reload the tip when it cannot be trusted (once every batch in flight is answered), else
+   * send batches while fewer than {@link #pipelineDepth} are in flight; when Redis is down or the
+   * log closed, fail what is queued.
    */
-  private void next() {
+  private void pump() {
+    if (syncing) {
+      return;
+    }
     if (!open) {
       failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
-      stopWriting();
+      if (inFlight == 0 && closing != null) {
+        closing.tryComplete();
+      }
       return;
     }
     if (downReason != null) {
       failQueued(Failure.unavailable("event log unavailable: " + downReason + "; nothing was written"));
-      stopWriting();
       return;
     }
     if (!loaded || tipUnreliable) {
+      if (inFlight > 0) {
+        // the reload must see what the batches out now did: it waits for their answers
+        return;
+      }
+      syncing = true;
       sync().onComplete(synced -> {
+        syncing = false;
         if (synced.failed()) {
           down(synced.cause());
         }
-        next();
+        pump();
       });
       return;
     }
-    if (queue.isEmpty() || !queue.peek().ready()) {
-      // a call still being prepared restarts the loop when it is back
-      stopWriting();
-      return;
-    }
-    Batch batch = nextBatch();
-    if (batch.calls().isEmpty()) {
-      next();
-      return;
-    }
-    send(batch);
-  }
-
-  private void stopWriting() {
-    writing = false;
-    if (closing != null) {
-      closing.complete();
+    // a call still being prepared restarts the loop when it is back
+    while (inFlight < pipelineDepth && !queue.isEmpty() && queue.peek().ready()) {
+      Batch batch = nextBatch();
+      if (!batch.calls().isEmpty()) {
+        send(batch);
+      }
     }
   }
 
-  /** Chains queued calls onto the cached tip, up to {@link #BATCH_EVENTS}, as {@code FileEventLog} does. */
+  /**
+   * Chains queued calls, up to {@link #BATCH_EVENTS}, onto the cached tip, or onto the tip the
+   * batches in flight will leave, as {@code FileEventLog} does.
+   */
   private Batch nextBatch() {
     List<PendingAppend> calls = new ArrayList<>();
     List<List<Event>> results = new ArrayList<>();
     List<List<String>> entries = new ArrayList<>();
-    WriterFence staged = fence.copy();
-    EventId id = tip.eventId().isAfter(lastIssued) ? tip.eventId() : lastIssued;
-    String hash = tip.hash();
+    boolean pipelined = inFlight > 0;
+    Tip chainedOn = pipelined ? chainTip : tip;
+    EventId issued = pipelined ? chainIssued : lastIssued;
+    WriterFence staged = (pipelined ? chainFence : fence).copy();
+    EventId id = chainedOn.eventId().isAfter(issued) ? chainedOn.eventId() : issued;
+    String hash = chainedOn.hash();
     String fenceId = "";
     int count = 0;
     long bytes = 0;
@@ -363,14 +404,23 @@ public final class RedisEventLog implements EventLog {
       calls.add(pending);
       results.add(events);
     }
-    return new Batch(calls, results, entries, count, bytes, staged, fenceId, tip);
+    return new Batch(calls, results, entries, count, bytes, staged, fenceId, chainedOn);
   }
 
-  /** One EVALSHA for the whole batch; loads the script again once if Redis lost it. */
+  /**
+   * One EVALSHA for the whole batch, on the writer's connection after the batches in flight; loads
+   * the script again once if Redis lost it. The next batch chains on the tip this one will leave.
+   */
   private void send(Batch batch) {
     batches++;
     metrics.batch(batch.events());
+    inFlight++;
+    Event last = batch.last();
+    chainTip = last.tip();
+    chainIssued = last.eventId();
+    chainFence = batch.staged();
     evalAppend(batch, true).onComplete(done -> {
+      inFlight--;
       if (done.succeeded()) {
         String refusal = AppendScript.refusal(done.result());
         if (refusal == null) {
@@ -381,14 +431,16 @@ public final class RedisEventLog implements EventLog {
       } else {
         failed(batch, done.cause());
       }
-      next();
+      pump();
     });
   }
 
   private Future<Response> evalAppend(Batch batch, boolean reloadOnce) {
     List<String> args = AppendScript.args(sha, keys, batch.chainedOn(), epoch, batch.fenceId(),
       maxLen, batch.entries());
-    Future<Response> call = calls.api.evalsha(args);
+    Request request = Request.cmd(Command.EVALSHA);
+    args.forEach(request::arg);
+    Future<Response> call = writer.send(request);
     return calls.timed(call).recover(err -> {
       if (reloadOnce && AppendScript.isNoScript(err)) {
         LOG.info("[redis: {}] append script not in Redis (restarted or flushed); loading it again",
@@ -396,7 +448,9 @@ public final class RedisEventLog implements EventLog {
         return loadScript().compose(v -> evalAppend(batch, false));
       }
       if (!RedisClients.isReply(err)) {
-        // the outcome is unknown: if Redis still answers later, what landed must be reported
+        // the outcome is unknown: if Redis still answers later, what landed must be reported;
+        // the batches after it go out on a new connection
+        writer.drop();
         call.onSuccess(late -> lateReply());
       }
       return Future.failedFuture(err);
@@ -404,9 +458,20 @@ public final class RedisEventLog implements EventLog {
   }
 
   private void landed(Batch batch) {
+    if (!unknown.isEmpty()) {
+      // this batch was chained on the ones sent before it: those whose answer was lost landed too
+      List<Event> found = new ArrayList<>();
+      unknown.forEach(lost -> lost.results().forEach(found::addAll));
+      unknown.clear();
+      LOG.info("[stream: {}, events: {}] appends whose answer was lost landed; publishing them",
+        keys.stream(), found.size());
+      discovered.accept(found);
+    }
     Event last = batch.last();
     tip = last.tip();
-    lastIssued = last.eventId();
+    if (last.eventId().isAfter(lastIssued)) {
+      lastIssued = last.eventId();
+    }
     fence = batch.staged();
     eventsEmitted += batch.events();
     bytesWritten += batch.bytes();
@@ -435,6 +500,9 @@ public final class RedisEventLog implements EventLog {
         + "; the write may or may not have landed (if it did, its events are published)");
     }
     if (!RedisClients.isReply(err)) {
+      if (!RedisClients.neverSent(err)) {
+        unknown.add(batch);
+      }
       down(err);
     }
     LOG.error("[stream: {}, calls: {}, events: {}, error: {}] append failed", keys.stream(),
@@ -447,9 +515,8 @@ public final class RedisEventLog implements EventLog {
     doubtTip();
     if (downReason != null) {
       probeAnswered();
-    } else if (!writing && open) {
-      writing = true;
-      next();
+    } else {
+      pump();
     }
   }
 
@@ -462,6 +529,8 @@ public final class RedisEventLog implements EventLog {
     long doubts = tipDoubts;
     Future<Void> script = sha != null ? Future.succeededFuture() : loadScript();
     return script.compose(v -> stored.load(loaded ? tip : null, discovered)).map(now -> {
+      // what the lost answers did, the reload reports
+      unknown.clear();
       tip = now.tip();
       fence = now.fence();
       if (tip.eventId().isAfter(lastIssued)) {
@@ -479,7 +548,8 @@ public final class RedisEventLog implements EventLog {
   }
 
   private Future<Void> loadScript() {
-    return calls.timed(calls.api.script(List.of("LOAD", AppendScript.SOURCE))).map(loaded -> {
+    // on the writer's connection: a batch sent after it runs after it
+    return calls.timed(writer.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(AppendScript.SOURCE))).map(loaded -> {
       sha = loaded.toString();
       return null;
     });
@@ -593,17 +663,19 @@ public final class RedisEventLog implements EventLog {
 
   /** A probe got an answer: in the writer loop's turn, reload the tip (and finish opening); up if that works. */
   private void probeAnswered() {
-    if (writing || downReason == null || !open) {
+    if (syncing || inFlight > 0 || downReason == null || !open) {
+      // a later probe tries again
       return;
     }
-    writing = true;
+    syncing = true;
     sync().onComplete(synced -> {
+      syncing = false;
       if (synced.succeeded()) {
         up();
       } else {
         down(synced.cause());
       }
-      next();
+      pump();
     });
   }
 
@@ -624,7 +696,8 @@ public final class RedisEventLog implements EventLog {
       reconnect.stop();
       preparers.close();
       failQueued(Failure.unavailable("event log unavailable: closed; nothing was written"));
-      if (!writing) {
+      writer.drop();
+      if (!syncing && inFlight == 0) {
         return Future.succeededFuture();
       }
       closing = Promise.promise();

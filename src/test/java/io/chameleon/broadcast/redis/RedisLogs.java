@@ -44,10 +44,19 @@ final class RedisLogs {
   }
 
   /** A new, unopened log on {@code keys} with its own pooled client (closed with {@link #vertx}). */
+  /**
+   * The tests' logs keep two script calls in flight (events.redis.pipeline_depth 2, not the
+   * default 1), so every fault and contract test runs the pipelined writer too.
+   */
   RedisEventLog log(RedisKeys keys, long timeoutMs, long maxLen) {
+    return log(keys, timeoutMs, maxLen, 2);
+  }
+
+  /** As {@link #log(RedisKeys, long, long)}, with at most {@code depth} script calls in flight. */
+  RedisEventLog log(RedisKeys keys, long timeoutMs, long maxLen, int depth) {
     RedisClients redis = RedisClients.create(vertx,
       new JsonObject().put("url", server.url()).put("timeout_ms", timeoutMs));
-    return new RedisEventLog(vertx, redis, keys, maxLen, EventMetrics.NONE);
+    return new RedisEventLog(vertx, redis, keys, maxLen, depth, EventMetrics.NONE);
   }
 
   RedisEventLog opened(RedisKeys keys, long timeoutMs) {
