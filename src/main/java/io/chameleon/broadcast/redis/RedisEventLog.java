@@ -179,7 +179,7 @@ public final class RedisEventLog implements EventLog {
     this.keys = keys;
     this.maxLen = maxLen;
     this.metrics = metrics;
-    this.stored = new StoredTip(calls, keys);
+    this.stored = new StoredTip(calls, keys, pipelineDepth);
     this.reconnect = new Reconnect(vertx, calls, this::probeAnswered);
     this.preparers = vertx.createSharedWorkerExecutor(PREPARERS, PREPARING_CHUNKS);
   }

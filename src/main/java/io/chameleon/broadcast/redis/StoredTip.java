@@ -31,19 +31,24 @@ final class StoredTip {
   record Loaded(Tip tip, WriterFence fence) {
   }
 
-  /**
-   * How many of the newest events after a writer's known tip are reported: the batches a writer
-   * can have in flight when it stops ({@link RedisEventLog#BATCH_EVENTS} each: the one sent and
-   * the next).
-   */
-  static final int REPORTED_TAIL = 2 * RedisEventLog.BATCH_EVENTS;
-
   private final RedisCalls calls;
   private final RedisKeys keys;
+  private final int reportedTail;
 
-  StoredTip(RedisCalls calls, RedisKeys keys) {
+  /** @param pipelineDepth how many script calls a writer keeps in flight (events.redis.pipeline_depth) */
+  StoredTip(RedisCalls calls, RedisKeys keys, int pipelineDepth) {
     this.calls = calls;
     this.keys = keys;
+    this.reportedTail = reportedTail(pipelineDepth);
+  }
+
+  /**
+   * How many of the newest events after a writer's known tip are reported: the batches a writer
+   * can have in flight when it stops ({@link RedisEventLog#BATCH_EVENTS} each, one per script call
+   * in flight), and at least two.
+   */
+  static int reportedTail(int pipelineDepth) {
+    return Math.max(2, pipelineDepth) * RedisEventLog.BATCH_EVENTS;
   }
 
   /**
@@ -107,8 +112,8 @@ final class StoredTip {
   }
 
   /**
-   * The newest events after {@code after}, at most {@link #REPORTED_TAIL}, newest first, read a page
-   * at a time from {@code upTo} down. Only the tail can be unpublished: every event of a writer
+   * The newest events after {@code after}, at most {@link #reportedTail(int)}, newest first, read a
+   * page at a time from {@code upTo} down. Only the tail can be unpublished: every event of a writer
    * that goes on is published once its batch lands, so only the batches in flight when it stopped
    * or lost a reply can be missing — and a new writer after a take-over, whose tip is as old as
    * its start, must not publish again the whole stretch the old writer wrote (a minute of writes
@@ -116,7 +121,7 @@ final class StoredTip {
    * sees the gap in the chain and reads it.
    */
   private Future<List<Event>> newestAfter(EventId after, String upTo, List<Event> newestFirst) {
-    int count = Math.min(StreamPageScan.PAGE, REPORTED_TAIL - newestFirst.size());
+    int count = Math.min(StreamPageScan.PAGE, reportedTail - newestFirst.size());
     return calls.timed(calls.api.xrevrange(List.of(keys.stream(), upTo, "(" + after, "COUNT", String.valueOf(count))))
       .compose(reply -> {
         List<Response> entries = StreamEntries.entries(reply);
@@ -127,7 +132,7 @@ final class StoredTip {
             LOG.warn("[stream: {}, error: {}] unreadable entry not reported", keys.stream(), e.getMessage());
           }
         }
-        if (entries.size() < count || newestFirst.size() >= REPORTED_TAIL) {
+        if (entries.size() < count || newestFirst.size() >= reportedTail) {
           return Future.succeededFuture(newestFirst);
         }
         return newestAfter(after, "(" + StreamEntries.id(entries.get(entries.size() - 1)), newestFirst);

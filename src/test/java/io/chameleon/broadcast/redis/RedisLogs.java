@@ -43,8 +43,8 @@ final class RedisLogs {
     return new RedisKeys(prefix, prefix + "events");
   }
 
-  /** A new, unopened log on {@code keys} with its own pooled client (closed with {@link #vertx}). */
   /**
+   * A new, unopened log on {@code keys} with its own pooled client (closed with {@link #vertx}).
    * The tests' logs keep two script calls in flight (events.redis.pipeline_depth 2, not the
    * default 1), so every fault and contract test runs the pipelined writer too.
    */

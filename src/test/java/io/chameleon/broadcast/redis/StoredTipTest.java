@@ -56,9 +56,9 @@ class StoredTipTest {
   }
 
   /**
-   * Verifies that a log that was behind by more than {@link StoredTip#REPORTED_TAIL} events reports
-   * exactly the newest {@code REPORTED_TAIL} of them, in order, and then appends on top of the
-   * stream's tip: one chain.
+   * Verifies that a log that was behind by more than {@link StoredTip#reportedTail(int)} events
+   * (2,000 at the tests' pipeline depth of 2) reports exactly the newest that many, in order, and
+   * then appends on top of the stream's tip: one chain.
    */
   @Test
   void aWriterFarBehindReportsOnlyTheNewestEvents() {
@@ -68,14 +68,14 @@ class StoredTipTest {
 
     RedisEventLog other = logs.opened(KEYS, 2000);
     List<Event> written = new ArrayList<>();
-    int behind = StoredTip.REPORTED_TAIL + 1500;
+    int behind = StoredTip.reportedTail(2) + 1500;
     for (int n = 1; written.size() < behind; n++) {
       written.addAll(await(other.append(call(n, Math.min(1000, behind - written.size())))));
     }
 
     assertEquals(503, ((Failure) failure(standby.append(call(-1, 1)))).status(), "the stale tip is refused");
-    await().atMost(Duration.ofSeconds(10)).until(() -> reported.size() >= StoredTip.REPORTED_TAIL);
-    assertEquals(written.subList(written.size() - StoredTip.REPORTED_TAIL, written.size()), reported);
+    await().atMost(Duration.ofSeconds(10)).until(() -> reported.size() >= StoredTip.reportedTail(2));
+    assertEquals(written.subList(written.size() - StoredTip.reportedTail(2), written.size()), reported);
 
     List<Event> next = await(standby.append(call(-2, 1)));
     assertEquals(written.get(written.size() - 1).hash(), next.get(0).prevHash());
