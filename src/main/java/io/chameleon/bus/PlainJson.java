@@ -1,6 +1,10 @@
 package io.chameleon.bus;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -122,7 +126,10 @@ public final class PlainJson {
 
     final StringBuilder text = new StringBuilder(1024);
     final MessageDigest digest;
-    byte[] utf8 = new byte[3 * 1024];
+    // String.getBytes(UTF_8)'s bytes, a lone surrogate as '?' (the encoder's replacement)
+    final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+      .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    ByteBuffer utf8 = ByteBuffer.allocate(3 * 1024);
     final byte[] hex = new byte[64];
     boolean writing;
 
@@ -134,37 +141,18 @@ public final class PlainJson {
       }
     }
 
-    /** As {@code String.getBytes(UTF_8)} would encode the text (a lone surrogate as '?'), into the digest. */
+    /** SHA-256 of the text's UTF-8, as {@code String.getBytes(UTF_8)} encodes it, in lowercase hex. */
     String sha256Hex(CharSequence text) {
-      int n = text.length();
-      byte[] out = utf8.length >= 3 * n ? utf8 : new byte[3 * n];
-      int len = 0;
-      for (int i = 0; i < n; i++) {
-        char c = text.charAt(i);
-        if (c < 0x80) {
-          out[len++] = (byte) c;
-        } else if (c < 0x800) {
-          out[len++] = (byte) (0xC0 | c >> 6);
-          out[len++] = (byte) (0x80 | c & 0x3F);
-        } else if (!Character.isSurrogate(c)) {
-          out[len++] = (byte) (0xE0 | c >> 12);
-          out[len++] = (byte) (0x80 | c >> 6 & 0x3F);
-          out[len++] = (byte) (0x80 | c & 0x3F);
-        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, text.charAt(++i));
-          out[len++] = (byte) (0xF0 | cp >> 18);
-          out[len++] = (byte) (0x80 | cp >> 12 & 0x3F);
-          out[len++] = (byte) (0x80 | cp >> 6 & 0x3F);
-          out[len++] = (byte) (0x80 | cp & 0x3F);
-        } else {
-          out[len++] = '?';
-        }
-      }
-      if (out.length <= KEPT * 3) {
+      int max = 3 * text.length(); // a char is at most 3 bytes; a surrogate pair 4 for 2 chars
+      ByteBuffer out = utf8.capacity() >= max ? utf8.clear() : ByteBuffer.allocate(max);
+      encoder.reset();
+      encoder.encode(CharBuffer.wrap(text), out, true);
+      encoder.flush(out);
+      if (out.capacity() <= KEPT * 3) {
         utf8 = out;
       }
       digest.reset();
-      digest.update(out, 0, len);
+      digest.update(out.array(), 0, out.position());
       byte[] hash = digest.digest();
       for (int i = 0; i < hash.length; i++) {
         hex[2 * i] = (byte) HEX[hash[i] >> 4 & 0xF];
