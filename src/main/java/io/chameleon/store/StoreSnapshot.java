@@ -501,19 +501,7 @@ public final class StoreSnapshot {
       if (length > 0) {
         int from = offset;
         int size = length;
-        if (ahead == null || ahead.isDone()) {
-          // the common pool itself: CompletableFuture's default makes a thread per task on 2 cores
-          ahead = CompletableFuture.supplyAsync(() -> Batch.parse(bytes, from, size, false),
-            ForkJoinPool.commonPool());
-          parsing.add(ahead);
-        } else {
-          // the pool is still at the last batch it took (on 2 cores it has one thread): this
-          // thread parses this one rather than wait for it
-          parsing.add(CompletableFuture.completedFuture(Batch.parse(bytes, from, size, false)));
-        }
-      }
-      while (parsing.size() > AHEAD || !parsing.isEmpty() && parsing.peek().isDone()) {
-        apply(parsing.poll().join());
+        ahead(() -> Batch.parse(bytes, from, size, false));
       }
     }
 
