@@ -11,23 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventLogContract;
-import io.chameleon.bus.Failure;
-import io.chameleon.redis.RedisKeys;
-import io.chameleon.support.RedisServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The writer's pipelined script calls (events.redis.pipeline_depth) against a real redis-server:
@@ -36,43 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses the second too, so nothing of either is written. Redis is held with CLIENT PAUSE so both
  * batches are surely in flight at once.
  */
-class RedisEventLogPipelineTest {
+class RedisEventLogPipelineTest extends OneRedisPerClass {
 
-  private static final AtomicInteger TESTS = new AtomicInteger();
   private static final long PAUSE_MS = 1500;
-  private static RedisServer server;
-
-  private Vertx vertx;
-  private RedisLogs logs;
-  private RedisKeys keys;
-
-  @BeforeAll
-  static void startRedis(@TempDir Path dir) {
-    server = RedisServer.start(dir.resolve("redis"));
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    logs = new RedisLogs(vertx, server);
-    keys = RedisLogs.keys("pipe" + TESTS.incrementAndGet() + ":");
-  }
-
-  @AfterEach
-  void stop() {
-    await(vertx.close());
-  }
-
-  private static int status(Throwable err) {
-    return err instanceof Failure failure ? failure.status() : -1;
-  }
 
   /**
    * Appends {@code first}, waits until its script call is out (Redis paused), then appends

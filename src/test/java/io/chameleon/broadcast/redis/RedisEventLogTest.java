@@ -13,67 +13,21 @@ import io.chameleon.broadcast.Event;
 import io.chameleon.broadcast.EventHash;
 import io.chameleon.broadcast.EventLog;
 import io.chameleon.broadcast.EventLogContract;
-import io.chameleon.bus.Failure;
-import io.chameleon.bus.Tip;
 import io.chameleon.redis.RedisKeys;
-import io.chameleon.support.RedisServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Redis event log beyond the contract: what an entry and the tip hash hold (what other
  * services read), the fence kept in Redis across restarts, the writer epoch, trimming and verify's
  * anchor, tampering found by verify, and an external consumer group reading beside the appends.
  */
-class RedisEventLogTest {
-
-  private static final AtomicInteger TESTS = new AtomicInteger();
-  private static RedisServer server;
-
-  private Vertx vertx;
-  private RedisLogs logs;
-  private RedisKeys keys;
-
-  @BeforeAll
-  static void startRedis(@TempDir Path dir) {
-    server = RedisServer.start(dir.resolve("redis"));
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    logs = new RedisLogs(vertx, server);
-    keys = RedisLogs.keys("log" + TESTS.incrementAndGet() + ":");
-  }
-
-  @AfterEach
-  void stop() {
-    await(vertx.close());
-  }
-
-  private static int status(Throwable err) {
-    return err instanceof Failure failure ? failure.status() : -1;
-  }
+class RedisEventLogTest extends OneRedisPerClass {
 
   @SuppressWarnings("unchecked")
   private static List<Object> list(Object reply) {

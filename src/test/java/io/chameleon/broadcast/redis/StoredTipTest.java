@@ -10,17 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.chameleon.broadcast.ChainReport;
 import io.chameleon.broadcast.Event;
 import io.chameleon.bus.Failure;
-import io.chameleon.redis.RedisKeys;
-import io.chameleon.support.RedisServer;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A writer whose tip is far behind the stream — a standby that takes over after another node wrote
@@ -28,32 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * published those, and reporting them again made a take-over after a minute of writes last 15 to
  * 22 s (every follower receiving each event twice).
  */
-class StoredTipTest {
-
-  private static final RedisKeys KEYS = RedisLogs.keys("tip:");
-
-  @TempDir
-  Path dir;
-
-  private RedisServer server;
-  private Vertx vertx;
-  private RedisLogs logs;
-
-  @BeforeEach
-  void start() {
-    server = RedisServer.start(dir.resolve("redis"));
-    vertx = Vertx.vertx();
-    logs = new RedisLogs(vertx, server);
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      await(vertx.close());
-    } finally {
-      server.close();
-    }
-  }
+class StoredTipTest extends OneRedisPerClass {
 
   /**
    * Verifies that a log that was behind by more than {@link StoredTip#reportedTail(int)} events
@@ -62,11 +30,11 @@ class StoredTipTest {
    */
   @Test
   void aWriterFarBehindReportsOnlyTheNewestEvents() {
-    RedisEventLog standby = logs.opened(KEYS, 2000);
+    RedisEventLog standby = logs.opened(keys, 2000);
     List<Event> reported = discoveries(standby);
     await(standby.append(call(0, 1)));
 
-    RedisEventLog other = logs.opened(KEYS, 2000);
+    RedisEventLog other = logs.opened(keys, 2000);
     List<Event> written = new ArrayList<>();
     int behind = StoredTip.reportedTail(2) + 1500;
     for (int n = 1; written.size() < behind; n++) {
@@ -85,10 +53,10 @@ class StoredTipTest {
   /** Verifies that a few events behind (a lost reply that landed) are all reported, as before. */
   @Test
   void aWriterAFewEventsBehindReportsThemAll() {
-    RedisEventLog first = logs.opened(KEYS, 2000);
+    RedisEventLog first = logs.opened(keys, 2000);
     List<Event> reported = discoveries(first);
     await(first.append(call(0, 1)));
-    List<Event> written = await(logs.opened(KEYS, 2000).append(call(1, 3)));
+    List<Event> written = await(logs.opened(keys, 2000).append(call(1, 3)));
 
     assertEquals(503, ((Failure) failure(first.append(call(2, 1)))).status());
     await().atMost(Duration.ofSeconds(5)).until(() -> reported.size() == 3);
